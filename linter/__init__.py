@@ -1,0 +1,1 @@
+"""trackplan.linter: the libcst analyzer, the CLI and the reporters."""

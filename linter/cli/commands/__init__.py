@@ -1,0 +1,1 @@
+"""One module per ``trackplan`` subcommand, each exposing ``command``."""

@@ -1,0 +1,1 @@
+"""Naming conventions for events and properties (cases, grammar, tense, verb lexicon)."""
