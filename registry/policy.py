@@ -46,4 +46,8 @@ class RulePolicy:
             if not self.is_selected(diag.code):
                 continue
             override = self.severity.get(diag.code)
-            yield diag if override is None or override is diag.severity else diag.with_severity(override)
+            yield (
+                diag
+                if override is None or override is diag.severity
+                else diag.with_severity(override)
+            )

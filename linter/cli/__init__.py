@@ -11,7 +11,6 @@ import importlib
 import pkgutil
 
 import click
-
 from trackplan.linter.cli import commands
 
 __all__ = ["main"]

@@ -91,7 +91,9 @@ def catalogue() -> Mapping[str, type[Rule]]:
             and value.__module__ == module.__name__
         ]
         if len(rules) != 1:
-            raise RuntimeError(f"{module.__name__} must define exactly one Rule, found {len(rules)}")
+            raise RuntimeError(
+                f"{module.__name__} must define exactly one Rule, found {len(rules)}"
+            )
         rule = rules[0]
         expected_prefix = info.name[:5].upper()
         if rule.code != expected_prefix:

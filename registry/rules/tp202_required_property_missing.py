@@ -46,10 +46,16 @@ class RequiredPropertyMissing(Rule):
             '{"event": "order_created", "distinct_id": "u1", "properties": {"order_id": "#0054"}}',
             _PLAN,
         ),
-        Example("code", 'posthog.capture("order_created", distinct_id=uid, properties={"order_id": oid})', _PLAN),
+        Example(
+            "code",
+            'posthog.capture("order_created", distinct_id=uid, properties={"order_id": oid})',
+            _PLAN,
+        ),
     )
     INVALID = (
-        Example("payload", '{"event": "order_created", "distinct_id": "u1", "properties": {}}', _PLAN),
+        Example(
+            "payload", '{"event": "order_created", "distinct_id": "u1", "properties": {}}', _PLAN
+        ),
         Example(
             "payload",
             '{"event": "order_created", "distinct_id": "u1",'
