@@ -60,6 +60,10 @@ class Rule:
     summary: ClassVar[str]
     VALID: ClassVar[tuple[Example, ...]] = ()
     INVALID: ClassVar[tuple[Example, ...]] = ()
+    #: Why this rule has no runnable examples (a whole-project rule such as coverage or
+    #: baseline checks, which one file, plan or payload cannot show); None means the
+    #: tests require a VALID and an INVALID example for every scope.
+    NO_EXAMPLES_REASON: ClassVar[str | None] = None
 
     @classmethod
     def documentation(cls) -> str:

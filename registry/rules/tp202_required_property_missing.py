@@ -19,20 +19,24 @@ events:
 
 
 class RequiredPropertyMissing(Rule):
-    """A property the plan marks ``required: true`` is absent.
+    """A property the plan marks `required: true` is absent.
 
-    **What it catches.** An event, or an object nested anywhere inside its properties,
-    that lacks a property declared with ``required: true``. Found in live payloads, in
-    test suites, and at call sites whose properties are a literal dict.
+    **What it catches.** An event, or an object nested anywhere inside its properties
+    (an item of an array, a nested object), that lacks a property declared with
+    `required: true`. Found in live payloads, in test suites, and at call sites whose
+    properties are a literal dict. A required property inherited from the shared
+    `properties:` definitions counts the same.
 
     **Why it matters.** Dashboards and funnels built on a property silently lose every
-    event that lacks it; nobody notices until a number looks wrong.
+    event that lacks it: a breakdown puts them under "none", a filter drops them, and
+    nobody notices until a number looks wrong.
 
-    **Example.** With ``order_id`` required, ``{"event": "order_created",
-    "properties": {"items": []}}`` is reported at ``/properties/order_id``.
+    **Example.** With `order_id` required, `{"event": "order_created",
+    "properties": {"items": []}}` is reported at `/properties/order_id`, and with
+    `sku` required on each item, `{"qty": 1}` in `items` at `/properties/items/0/sku`.
 
-    **Fix.** Send the property, or make it optional in the plan
-    (``required: false``) if the event really can lack it.
+    **Fix.** Send the property, or make it optional in the plan (`required: false`) if
+    the event really can lack it.
     """
 
     code = "TP202"
@@ -48,7 +52,8 @@ class RequiredPropertyMissing(Rule):
         ),
         Example(
             "code",
-            'posthog.capture("order_created", distinct_id=uid, properties={"order_id": oid})',
+            "import posthog\n\n"
+            'posthog.capture("order_created", distinct_id=uid, properties={"order_id": oid})\n',
             _PLAN,
         ),
     )
@@ -62,5 +67,9 @@ class RequiredPropertyMissing(Rule):
             ' "properties": {"order_id": "#0054", "items": [{"qty": 1}]}}',
             _PLAN,
         ),
-        Example("code", 'posthog.capture("order_created", distinct_id=uid, properties={})', _PLAN),
+        Example(
+            "code",
+            'import posthog\n\nposthog.capture("order_created", distinct_id=uid, properties={})\n',
+            _PLAN,
+        ),
     )
