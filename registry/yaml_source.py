@@ -1,0 +1,467 @@
+"""Safe YAML reading that remembers where every value was written.
+
+Plan files are never ``yaml.load``-ed: :class:`_Builder` reads libyaml's event stream
+(``CSafeLoader``'s parser when available, else the pure-Python ``SafeLoader``'s) and
+builds plain JSON-like Python values in one pass with an explicit stack, recording for
+every value the 1-based line and column of its node, keyed by JSON Pointer. Building
+from events rather than from ``yaml.compose`` avoids libyaml's recursive C composer
+(which crashes the interpreter on very deep input) and a second walk over a node tree.
+
+The builder is where the safety checks live: duplicate mapping keys (pyyaml silently
+keeps the last one), alias bombs and recursive aliases (capped by the number of
+expanded values), nesting depth, non-string keys and tags with no JSON meaning.
+Unreadable input (too big, not UTF-8, not YAML) becomes a TP001 diagnostic with the
+position from the YAML error mark; nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+from trackplan.registry.diagnostics import Diagnostic
+from trackplan.registry.rules import diagnostic
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "YamlDocument",
+    "escape_pointer",
+    "parse_yaml",
+    "read_yaml",
+]
+
+try:
+    _Loader: type[Any] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - pyyaml built without libyaml
+    _Loader = yaml.SafeLoader
+
+#: Plan files larger than this are refused before they are read.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: Deepest nesting of mappings and lists accepted (libyaml's C composer recurses
+#: without a limit and crashes the interpreter on a document nested ~20,000 deep).
+MAX_DEPTH = 200
+#: Cap on the number of values after alias expansion (a billion-laughs document
+#: expands to far more; a 500-event plan is well under 100k).
+MAX_NODES = 1_000_000
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null"))
+_SEQ, _MAP, _MERGE, _TIMESTAMP = (f"{_TAG}{t}" for t in ("seq", "map", "merge", "timestamp"))
+_resolve = cast(Callable[[type, str, Any], str], yaml.resolver.Resolver().resolve)
+_constructor = yaml.constructor.SafeConstructor()
+_CONSTRUCT: dict[str, Callable[[yaml.ScalarNode], Any]] = {
+    _INT: _constructor.construct_yaml_int,
+    _FLOAT: _constructor.construct_yaml_float,
+    _BOOL: _constructor.construct_yaml_bool,
+    _NULL: _constructor.construct_yaml_null,
+}
+_Position = tuple[int, int]
+
+
+def escape_pointer(token: str) -> str:
+    """One JSON Pointer reference token (RFC 6901 escaping)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file: its value and where each part of it was written.
+
+    ``positions`` maps the JSON Pointer of every value to the (line, column) of its
+    node; ``key_positions`` maps the pointer of every mapping entry to the position
+    of its key (where an editor should put the cursor for "unknown key" errors).
+    """
+
+    path: str
+    value: Any
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    key_positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        """Position of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
+        if key and pointer in self.key_positions:
+            return self.key_positions[pointer]
+        while pointer not in self.positions:
+            if not pointer:
+                return (1, 1)
+            pointer = pointer.rpartition("/")[0]
+        return self.positions[pointer]
+
+
+class _Refused(Exception):
+    """Input the builder will not turn into a value (reported, never raised out)."""
+
+    def __init__(self, code: str, message: str, at: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.position = at if isinstance(at, tuple) else (at.line + 1, at.column + 1)
+
+
+def _tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+def _unsupported(tag: str, mark: Any) -> _Refused:
+    return _Refused(
+        "TP002", f"unsupported YAML tag `{_tag(tag)}`: plans hold plain data only", mark
+    )
+
+
+@dataclass
+class _Anchor:
+    """An anchored value and the positions recorded inside it (pointers relative)."""
+
+    value: Any
+    positions: list[tuple[str, _Position]]
+    key_positions: list[tuple[str, _Position]]
+    size: int
+
+
+@dataclass
+class _Frame:
+    """A mapping or list being built."""
+
+    value: Any
+    pointer: str
+    anchor: str | None
+    start: int
+    key_start: int
+    count: int
+    is_map: bool
+    key: str | None = None
+    merge_next: bool = False
+    seen: dict[str, _Position] = field(default_factory=dict)
+    merges: list[tuple[Any, _Anchor | None]] = field(default_factory=list)
+
+
+class _Builder:
+    """Builds values and pointer -> position tables from libyaml's event stream.
+
+    One pass over the events, with an explicit stack instead of recursion: libyaml's
+    own composer recurses in C and crashes the interpreter on very deep input, and
+    composing a node tree first would cost a second walk. Aliases share the anchored
+    value (no copy); their positions are copied, capped by :data:`MAX_NODES`.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.positions: list[tuple[str, _Position]] = []
+        self.key_positions: list[tuple[str, _Position]] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.anchors: dict[str, _Anchor] = {}
+        self.open_anchors: set[str] = set()
+        self.stack: list[_Frame] = []
+        self.count = 0
+        self.root: Any = None
+        self.documents = 0
+        self.scalars: dict[tuple[Any, ...], tuple[str, Any]] = {}
+
+    def run(self, text: str) -> Any:
+        event: Any
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                self.scalar(event)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self.start(event, is_map=kind is yaml.MappingStartEvent)
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                self.end()
+            elif kind is yaml.AliasEvent:
+                self.alias(event)
+            elif kind is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    raise _Refused(
+                        "TP001",
+                        "a plan file holds one YAML document; found a second one",
+                        event.start_mark,
+                    )
+        return self.root
+
+    def _counted(self, size: int, mark: Any) -> None:
+        self.count += size
+        if self.count > MAX_NODES:
+            raise _Refused(
+                "TP001",
+                f"document expands to more than {MAX_NODES:,} values through aliases "
+                "(alias bomb?); refusing to read it",
+                mark,
+            )
+
+    def _child_pointer(self, mark: Any) -> str:
+        """Pointer of the value about to be placed (checks a key is not a collection)."""
+        if not self.stack:
+            return ""
+        top = self.stack[-1]
+        if not top.is_map:
+            return f"{top.pointer}/{len(top.value)}"
+        if top.key is None and not top.merge_next:
+            raise _Refused("TP002", "mapping key must be a string, not a mapping or list", mark)
+        if top.merge_next:
+            return top.pointer
+        return f"{top.pointer}/{escape_pointer(top.key or '')}"
+
+    def _place(self, value: Any, anchor: _Anchor | None = None) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        if not top.is_map:
+            top.value.append(value)
+        elif top.merge_next:
+            top.merges.append((value, anchor))
+            top.merge_next = False
+        else:
+            top.value[top.key] = value
+            top.key = None
+
+    def _scalar_value(self, event: Any) -> tuple[str, Any]:
+        memo = (event.tag, event.implicit, event.value)
+        known = self.scalars.get(memo)
+        if known is not None:
+            return known
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag in (_STR, _TIMESTAMP, _MERGE):  # JSON has no dates: keep the text
+            value: Any = event.value
+        elif tag in _CONSTRUCT:
+            value = _CONSTRUCT[tag](yaml.ScalarNode(tag, event.value))
+        else:
+            raise _unsupported(tag, event.start_mark)
+        self.scalars[memo] = (tag, value)
+        return tag, value
+
+    def scalar(self, event: Any) -> None:
+        mark = event.start_mark
+        position = (mark.line + 1, mark.column + 1)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and top.key is None and not top.merge_next:
+            self.key(top, event, position)
+            return
+        tag, value = self._scalar_value(event)
+        if tag == _MERGE:
+            raise _Refused("TP002", "`<<` is only allowed as a mapping key", mark)
+        self._counted(1, mark)
+        pointer = self._child_pointer(mark)
+        self.positions.append((pointer, position))
+        anchor = None
+        if event.anchor is not None:
+            anchor = self.anchors[event.anchor] = _Anchor(value, [("", position)], [], 1)
+        self._place(value, anchor)
+
+    def key(self, top: _Frame, event: Any, position: _Position) -> None:
+        tag, value = self._scalar_value(event)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = _Anchor(value, [("", position)], [], 1)
+        if tag == _MERGE:
+            top.merge_next = True
+            return
+        if tag not in (_STR, _INT):
+            kind = tag.rsplit(":", 1)[-1]
+            raise _Refused(
+                "TP002",
+                f"mapping key must be a string, not `{event.value}` ({kind})",
+                event.start_mark,
+            )
+        key = event.value
+        first = top.seen.get(key)
+        pointer = f"{top.pointer}/{escape_pointer(key)}"
+        if first is not None:
+            self.diagnostics.append(
+                diagnostic(
+                    "TP002",
+                    f"duplicate key `{key}` (YAML keeps only the last one); "
+                    f"first defined at line {first[0]}, column {first[1]}",
+                    path=self.path,
+                    line=position[0],
+                    column=position[1],
+                    pointer=pointer,
+                )
+            )
+        top.seen[key] = position
+        self.key_positions.append((pointer, position))
+        top.key = key
+
+    def start(self, event: Any, *, is_map: bool) -> None:
+        mark = event.start_mark
+        tag = event.tag
+        if tag is not None and tag != "!" and tag != (_MAP if is_map else _SEQ):
+            raise _unsupported(tag, mark)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Refused(
+                "TP001",
+                f"document is nested more than {MAX_DEPTH} levels deep; refusing to read it",
+                mark,
+            )
+        self._counted(1, mark)
+        pointer = self._child_pointer(mark)
+        self.positions.append((pointer, (mark.line + 1, mark.column + 1)))
+        if event.anchor is not None:
+            self.open_anchors.add(event.anchor)
+        self.stack.append(
+            _Frame(
+                value={} if is_map else [],
+                pointer=pointer,
+                anchor=event.anchor,
+                start=len(self.positions) - 1,
+                key_start=len(self.key_positions),
+                count=self.count,
+                is_map=is_map,
+            )
+        )
+
+    def end(self) -> None:
+        frame = self.stack.pop()
+        if frame.merges:
+            self._merge(frame)
+        anchor = None
+        if frame.anchor is not None:
+            cut = len(frame.pointer)
+            anchor = self.anchors[frame.anchor] = _Anchor(
+                frame.value,
+                [(p[cut:], pos) for p, pos in self.positions[frame.start :]],
+                [(p[cut:], pos) for p, pos in self.key_positions[frame.key_start :]],
+                self.count - frame.count + 1,
+            )
+            self.open_anchors.discard(frame.anchor)
+        self._place(frame.value, anchor)
+
+    def _merge(self, frame: _Frame) -> None:
+        """Apply ``<<:`` merges: explicit keys win, then earlier sources."""
+        sources: list[tuple[Any, _Anchor | None]] = []
+        for value, anchor in frame.merges:
+            if isinstance(value, list):
+                sources.extend((item, None) for item in value)
+            else:
+                sources.append((value, anchor))
+        for value, anchor in sources:
+            if not isinstance(value, dict):
+                raise _Refused(
+                    "TP002",
+                    "`<<` merge needs a mapping or a list of mappings",
+                    self.positions[frame.start][1],
+                )
+            for key, item in value.items():
+                if key in frame.value:
+                    continue
+                frame.value[key] = item
+                if anchor is not None:
+                    prefix = f"/{escape_pointer(key)}"
+                    for table, source in (
+                        (self.positions, anchor.positions),
+                        (self.key_positions, anchor.key_positions),
+                    ):
+                        table.extend(
+                            (frame.pointer + rel, pos)
+                            for rel, pos in source
+                            if rel == prefix or rel.startswith(prefix + "/")
+                        )
+
+    def alias(self, event: Any) -> None:
+        mark = event.start_mark
+        name = event.anchor
+        if name in self.open_anchors:
+            raise _Refused("TP001", "recursive alias: a node contains itself", mark)
+        anchor = self.anchors.get(name)
+        if anchor is None:
+            raise _Refused("TP001", f"invalid YAML: alias `*{name}` names no anchor", mark)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and top.key is None and not top.merge_next:
+            raise _Refused("TP002", "mapping key must be a string, not an alias", mark)
+        self._counted(anchor.size, mark)
+        pointer = self._child_pointer(mark)
+        if not (top is not None and top.is_map and top.merge_next):
+            self.positions.extend((pointer + rel, pos) for rel, pos in anchor.positions)
+            self.key_positions.extend((pointer + rel, pos) for rel, pos in anchor.key_positions)
+            self.positions.append((pointer, (mark.line + 1, mark.column + 1)))
+        self._place(anchor.value, anchor)
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    line = before.count("\n") + 1
+    return line, index - (before.rfind("\n") + 1) + 1
+
+
+def _yaml_error(path: str, exc: yaml.YAMLError, text: str) -> Diagnostic:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, column = _line_col(text, exc.position)
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"character U+{char:04X} is not allowed in YAML ({exc.reason})"
+    elif mark is not None:
+        line, column = mark.line + 1, mark.column + 1
+        message = " ".join(p for p in (context, problem) if p) or str(exc)
+    else:
+        line, column = 1, 1
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        message += " (a tab: YAML indents with spaces only)"
+    return diagnostic("TP001", f"invalid YAML: {message}", path=path, line=line, column=column)
+
+
+def parse_yaml(text: str, path: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """Parse YAML text; the document, or None with the TP001/TP002 reasons."""
+    builder = _Builder(path)
+    try:
+        value = builder.run(text)
+    except yaml.YAMLError as exc:
+        return None, [*builder.diagnostics, _yaml_error(path, exc, text)]
+    except _Refused as refused:
+        line, column = refused.position
+        found = diagnostic(refused.code, refused.message, path=path, line=line, column=column)
+        return None, [*builder.diagnostics, found]
+    positions = dict(builder.positions)
+    positions.setdefault("", (1, 1))
+    return YamlDocument(path, value, positions, dict(builder.key_positions)), builder.diagnostics
+
+
+def read_yaml(path: str | Path) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """Read and parse one YAML file; never raises on bad input.
+
+    Refuses files over :data:`MAX_FILE_BYTES` and files that are not UTF-8 (TP001 at
+    the first bad byte's line and column). A UTF-8 byte order mark is accepted.
+    """
+    shown = str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                diagnostic(
+                    "TP001",
+                    f"plan file is {size / 1048576:.1f} MiB; refusing to read plan files "
+                    f"over {MAX_FILE_BYTES // 1048576} MiB",
+                    path=shown,
+                    line=1,
+                    column=1,
+                )
+            ]
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return None, [
+            diagnostic("TP001", f"cannot read plan file: {exc.strerror or exc}", path=shown)
+        ]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8", errors="replace")
+        line, column = _line_col(good, len(good))
+        return None, [
+            diagnostic(
+                "TP001",
+                f"plan file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+                path=shown,
+                line=line,
+                column=column,
+            )
+        ]
+    return parse_yaml(text, shown)
