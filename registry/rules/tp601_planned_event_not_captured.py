@@ -27,5 +27,5 @@ class PlannedEventNotCaptured(Rule):
     slug = "planned-event-not-captured"
     default_severity = Severity.ERROR
     scopes = frozenset({"code"})
-    NO_EXAMPLES_REASON = "a whole-project coverage check: it needs the plan and every file of the code, which one example snippet cannot show"
+    NO_EXAMPLES_REASON = "a coverage check comparing the whole plan with every file of the code"
     summary = "planned event is never captured in the code"

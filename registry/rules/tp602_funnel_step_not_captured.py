@@ -24,5 +24,5 @@ class FunnelStepNotCaptured(Rule):
     slug = "funnel-step-not-captured"
     default_severity = Severity.ERROR
     scopes = frozenset({"code"})
-    NO_EXAMPLES_REASON = "a whole-project coverage check: it needs the plan's funnels and every file of the code, which one example snippet cannot show"
+    NO_EXAMPLES_REASON = "a coverage check comparing the plan's funnels with every file of the code"
     summary = "funnel step is never captured in the code"

@@ -27,5 +27,5 @@ class StaleBaselineEntry(Rule):
     slug = "stale-baseline-entry"
     default_severity = Severity.INFO
     scopes = frozenset({"code"})
-    NO_EXAMPLES_REASON = "a baseline check: it compares a baseline file with a whole lint run, which one example snippet cannot show"
+    NO_EXAMPLES_REASON = "a baseline check comparing a baseline file with a whole lint run"
     summary = "baseline entry no longer matches a finding (remove it)"

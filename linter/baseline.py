@@ -1,0 +1,263 @@
+"""Baselines: grandfather today's findings so a codebase can adopt trackplan gradually.
+
+``trackplan lint --write-baseline FILE`` records every current finding;
+``--baseline FILE`` then reports only findings that are not in it, plus one info
+finding (TP903) per entry whose finding has gone, so the baseline shrinks over time.
+
+An entry is keyed by the file path (relative to the baseline file's directory), the
+code, the event name and a fingerprint of the call's source text (lines ``line`` to
+``end_line``, whitespace and trailing commas removed), never by line number: moving or re-indenting
+code does not resurface a grandfathered finding, editing the call does. Identical keys
+are counted (two identical bad calls in one file are one entry with ``count: 2``).
+
+The file is deterministic, sorted JSON with one entry per line, so it diffs well and a
+stale entry can be reported at its own line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trackplan.registry.diagnostics import Diagnostic, Severity
+from trackplan.registry.rules import diagnostic
+
+__all__ = ["Baseline", "BaselineError", "BaselineKey", "fingerprint", "write_baseline"]
+
+FORMAT_VERSION = 1
+
+BaselineKey = tuple[str, str, str, str]
+"""``(path, code, event, fingerprint)``; ``event`` is ``""`` when unknown."""
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be read or is not a trackplan baseline (a usage error)."""
+
+
+_SPACE = re.compile(r"\s+")
+_TRAILING_COMMA = re.compile(r",([)\]}])")
+
+
+def _normalise(text: str) -> str:
+    """Whitespace and trailing commas removed: reformatting (black, ruff) is not a change."""
+    return _TRAILING_COMMA.sub(r"\1", _SPACE.sub("", text))
+
+
+def _source_span(path: str, line: int, end_line: int | None) -> str | None:
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    last = max(line, end_line or line)
+    if line < 1 or line > len(lines):
+        return None
+    return "\n".join(lines[line - 1 : last])
+
+
+def fingerprint(diag: Diagnostic) -> str:
+    """A short stable hash of what the finding is about, independent of its line number.
+
+    For a finding in a file: the normalised source of its line span. Without
+    a readable span (no location, file gone): the message.
+    """
+    text: str | None = None
+    if diag.path and diag.line:
+        text = _source_span(diag.path, diag.line, diag.end_line)
+    basis = f"src:{_normalise(text)}" if text is not None else f"msg:{_normalise(diag.message)}"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def _relative(path: str | None, base: Path) -> str:
+    if not path:
+        return ""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return Path(os.path.relpath(absolute, base)).as_posix()
+    except ValueError:  # another drive on Windows
+        return absolute.as_posix()
+
+
+def _key(diag: Diagnostic, base: Path) -> BaselineKey:
+    return (_relative(diag.path, base), diag.code, diag.event or "", fingerprint(diag))
+
+
+def _base_of(path: Path) -> Path:
+    return Path(os.path.abspath(path)).parent
+
+
+def _render(counts: Counter[BaselineKey]) -> str:
+    lines = ["{", f'  "version": {FORMAT_VERSION},', '  "entries": [']
+    entries = []
+    for (rel, code, event, print_), count in sorted(counts.items()):
+        entry = {"code": code, "count": count, "event": event, "fingerprint": print_, "path": rel}
+        entries.append("    " + json.dumps(entry, sort_keys=True, ensure_ascii=False))
+    if not entries:
+        return "{\n" + f'  "version": {FORMAT_VERSION},\n' + '  "entries": []\n}\n'
+    lines.append(",\n".join(entries))
+    lines += ["  ]", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_baseline(path: str | Path, diagnostics: Iterable[Diagnostic]) -> int:
+    """Record ``diagnostics`` in the baseline file at ``path``; returns the entry count.
+
+    Info-severity findings (including stale-entry reports) are not recorded: they never
+    fail a run, so there is nothing to grandfather.
+    """
+    target = Path(path)
+    base = _base_of(target)
+    counts: Counter[BaselineKey] = Counter(
+        _key(diag, base) for diag in diagnostics if diag.severity is not Severity.INFO
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_render(counts), encoding="utf-8")
+    return len(counts)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    key: BaselineKey
+    count: int
+    line: int
+
+
+@dataclass
+class Baseline:
+    """A loaded baseline. ``split`` separates new findings from grandfathered ones."""
+
+    path: Path
+    entries: Sequence[_Entry] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Baseline:
+        """Read a baseline file; :class:`BaselineError` if it is missing or malformed."""
+        source = Path(path)
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BaselineError(f"{source}: cannot read baseline: {exc}") from exc
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BaselineError(
+                f"{source}:{exc.lineno}:{exc.colno}: baseline is not valid JSON: {exc.msg}"
+            ) from exc
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+            raise BaselineError(f"{source}: not a trackplan baseline (no `entries` list)")
+        if data.get("version") != FORMAT_VERSION:
+            raise BaselineError(
+                f"{source}: unsupported baseline version {data.get('version')!r}"
+                f" (expected {FORMAT_VERSION})"
+            )
+        lines = _entry_lines(text)
+        entries: list[_Entry] = []
+        for index, raw in enumerate(data["entries"]):
+            entries.append(_parse_entry(source, index, raw, lines))
+        return cls(source, entries)
+
+    def split(
+        self,
+        diagnostics: Iterable[Diagnostic],
+        *,
+        scope: Iterable[str | Path] | None = None,
+    ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+        """``(new, stale)``: findings not covered by the baseline, and TP903 info findings
+        for entries (or parts of an entry's count) no current finding matches.
+
+        Within one key the first ``count`` findings in output order are covered.
+        ``scope`` is what the run looked at (files or directories; None: everything):
+        an entry for a file outside it is never stale, since its findings were not
+        looked for (pre-commit passes only the changed files). ``scope=()`` reports no
+        stale entries at all, as after ``--changed-since`` filtering.
+        """
+        base = _base_of(self.path)
+        in_scope = _scope_test(scope, base)
+        remaining: Counter[BaselineKey] = Counter()
+        for entry in self.entries:
+            remaining[entry.key] += entry.count
+        new: list[Diagnostic] = []
+        for diag in sorted(diagnostics, key=Diagnostic.sort_key):
+            key = _key(diag, base)
+            if diag.severity is not Severity.INFO and remaining[key] > 0:
+                remaining[key] -= 1
+            else:
+                new.append(diag)
+        stale: list[Diagnostic] = []
+        for entry in self.entries:
+            left = min(remaining[entry.key], entry.count)
+            if left <= 0 or not in_scope(entry.key[0]):
+                continue
+            remaining[entry.key] -= left
+            rel, code, event, _ = entry.key
+            what = f"{code} for event `{event}`" if event else code
+            part = f" ({left} of {entry.count})" if left != entry.count else ""
+            stale.append(
+                diagnostic(
+                    "TP903",
+                    f"stale baseline entry{part}: {what} in {rel or '<no file>'} no longer"
+                    " occurs; regenerate the baseline with --write-baseline",
+                    path=str(self.path),
+                    line=entry.line,
+                    column=5,
+                    event=event or None,
+                )
+            )
+        return new, stale
+
+
+def _scope_test(scope: Iterable[str | Path] | None, base: Path) -> Callable[[str], bool]:
+    """Whether a baseline-relative path lies at or under one of the ``scope`` paths."""
+    if scope is None:
+        return lambda rel: True
+    roots = [os.path.abspath(path) for path in scope]
+
+    def test(rel: str) -> bool:
+        target = os.path.abspath(base / rel)
+        return any(
+            target == root or target.startswith(root.rstrip(os.sep) + os.sep) for root in roots
+        )
+
+    return test
+
+
+def _entry_lines(text: str) -> list[int]:
+    """Line number of each entry object, for files written one entry per line."""
+    lines: list[int] = []
+    in_entries = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not in_entries and '"entries"' in stripped:
+            in_entries = True
+            continue
+        if in_entries and stripped.startswith("{"):
+            lines.append(number)
+    return lines
+
+
+def _parse_entry(source: Path, index: int, raw: object, lines: list[int]) -> _Entry:
+    line = lines[index] if index < len(lines) else 1
+    if not isinstance(raw, dict):
+        raise BaselineError(f"{source}:{line}: baseline entry {index} is not an object")
+    values: list[str] = []
+    for name in ("path", "code", "event", "fingerprint"):
+        value = raw.get(name, "")
+        if not isinstance(value, str):
+            raise BaselineError(
+                f"{source}:{line}: baseline entry {index}: `{name}` must be a string"
+            )
+        values.append(value)
+    count = raw.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise BaselineError(
+            f"{source}:{line}: baseline entry {index}: `count` must be a positive integer"
+        )
+    if not values[1]:
+        raise BaselineError(f"{source}:{line}: baseline entry {index}: `code` is missing")
+    return _Entry((values[0], values[1], values[2], values[3]), count, line)

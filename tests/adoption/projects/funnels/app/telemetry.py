@@ -1,0 +1,5 @@
+import posthog
+
+
+def track(event, distinct_id, properties=None):
+    posthog.capture(event, distinct_id=distinct_id, properties=properties)

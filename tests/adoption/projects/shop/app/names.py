@@ -1,0 +1,1 @@
+SIGNED_UP = "user_signed_up"
