@@ -1,0 +1,255 @@
+"""The project analyzer: the library entry point of ``trackplan lint``'s code checks.
+
+One :class:`ProjectAnalyzer` is built per run (per worker process) for a project root;
+:meth:`ProjectAnalyzer.analyze_file` then analyses one file at a time and never raises:
+a file that cannot be read or parsed becomes one TP901 finding.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from trackplan.linter.analysis.calls import CallFact, find_calls
+from trackplan.linter.analysis.checks import CallChecker, Finding
+from trackplan.linter.analysis.model import AnalysisSettings, FileAnalysis, TrackingCall
+from trackplan.linter.analysis.positions import ast_positions
+from trackplan.linter.analysis.resolver import ProjectIndex, Resolver
+from trackplan.linter.analysis.sdk_table import SDK_MODULES, CallRow, builtin_rows
+from trackplan.linter.analysis.signatures import SignatureError, parse_signature
+from trackplan.linter.analysis.versions import PosthogVersion, detect_posthog_version
+from trackplan.registry.diagnostics import Diagnostic
+from trackplan.registry.plan import Plan
+from trackplan.registry.rules import diagnostic
+
+__all__ = ["ProjectAnalyzer", "wrapper_rows"]
+
+#: Method calls of SDK clients: a file calling a client imported from another project
+#: module may mention nothing else. (``.set(`` is left out: far too common.)
+_METHOD_TOKENS = (
+    b".capture(",
+    b".track(",
+    b".identify(",
+    b".people_set(",
+    b".set_once(",
+    b".group_identify(",
+)
+
+
+def wrapper_rows(wrappers: dict[str, str] | Iterable[tuple[str, str]]) -> dict[str, CallRow]:
+    """Table rows for declared wrappers; raises :class:`SignatureError` naming the wrapper."""
+    rows: dict[str, CallRow] = {}
+    items = wrappers.items() if isinstance(wrappers, dict) else wrappers
+    for target, text in items:
+        try:
+            signature = parse_signature(text)
+        except SignatureError as exc:
+            raise SignatureError(f"wrapper {target!r}: {exc}") from None
+        roles = signature.roles()
+        kind = "capture" if "event" in roles else "set"
+        rows[target] = CallRow(target, signature, kind)
+    return rows
+
+
+class ProjectAnalyzer:
+    """Analyses the Python files of one project against the SDK table and a plan.
+
+    Raises :class:`SignatureError` (a ``ValueError``) when a declared wrapper's
+    signature is not a parameter list.
+    """
+
+    def __init__(
+        self, root: Path, settings: AnalysisSettings | None = None, plan: Plan | None = None
+    ) -> None:
+        self.root = Path(root)
+        self.settings = settings if settings is not None else AnalysisSettings()
+        self.plan = plan
+        self.version: PosthogVersion = detect_posthog_version(
+            self.root, self.settings.posthog_version
+        )
+        self.table: dict[str, CallRow] = builtin_rows(self.version.major)
+        self.table.update(wrapper_rows(dict(self.settings.wrappers)))
+        self.index = ProjectIndex(self.root)
+
+    def trigger_tokens(self) -> tuple[bytes, ...]:
+        """Bytes one of which every file holding a tracking call contains."""
+        tokens = {name.encode() for name in SDK_MODULES if name != "segment"}
+        # "segment" alone is a common word; Segment 2.x is always reached through these
+        tokens |= {b"segment.analytics", b"from segment import", b"Mixpanel", *_METHOD_TOKENS}
+        for target in self.settings.wrappers:
+            parts = target.split(".")
+            tokens.update(part.encode() for part in parts[1:] or parts)
+        return tuple(sorted(tokens))
+
+    def analyze_file(self, path: Path) -> FileAnalysis:
+        """Findings, tracking calls and cache dependencies of one file; never raises."""
+        try:
+            return self._analyze(Path(path))
+        except RecursionError:
+            return _unparseable(path, "the file is nested too deeply to analyse")
+        except Exception as exc:  # a bug must not crash a whole lint run
+            return _unparseable(path, f"analysis failed ({type(exc).__name__}: {exc})")
+
+    def _analyze(self, path: Path) -> FileAnalysis:
+        try:
+            source = path.read_bytes()
+        except OSError as exc:
+            return _unparseable(path, f"cannot read the file: {exc.strerror or exc}")
+        if b"\x00" in source:
+            return _unparseable(path, "the file contains NUL bytes")
+        fatal, cpython_error, cpython_tree = _check_with_cpython(source)
+        if fatal is not None:
+            return _unparseable(path, fatal)
+        try:
+            tree = cst.parse_module(source)
+        except UnicodeDecodeError as exc:
+            return _unparseable(path, f"the file is not valid UTF-8 ({exc.reason})")
+        except cst.ParserSyntaxError as exc:
+            if cpython_error is not None and cpython_error.lineno:
+                return _unparseable(
+                    path,
+                    f"cannot parse the file: {cpython_error.msg}",
+                    cpython_error.lineno,
+                    cpython_error.offset or 1,
+                )
+            message = re.sub(r"^(parser error: )?error at \d+:\d+: ", "", exc.message.strip())
+            return _unparseable(
+                path,
+                f"cannot parse the file: {message or 'syntax error'}",
+                exc.raw_line,
+                exc.raw_column + 1,
+            )
+        except RecursionError:
+            return _unparseable(path, "the file is nested too deeply to parse")
+        name, is_package = self.index.module_name(path)
+        previous = self.index.modules.get(name)
+        module = self.index.register(name, path, tree, is_package)
+        try:
+            resolver = Resolver(self.index)
+            facts, total_calls = find_calls(module, resolver, self.table)
+            result = FileAnalysis()
+            if facts:
+                ranges = _Ranges(source, tree, cpython_tree, total_calls, facts)
+                self._report(path, facts, resolver, ranges, result)
+            used = resolver.used - {path, path.resolve()}
+        finally:
+            if previous is None:
+                del self.index.modules[name]  # keep memory flat: only dependencies stay cached
+            else:
+                self.index.modules[name] = previous
+        if self.version.path is not None:
+            used.add(self.version.path)
+        result.dependencies = tuple(sorted(used))
+        return result
+
+    def _report(
+        self,
+        path: Path,
+        facts: list[CallFact],
+        resolver: Resolver,
+        positions: _Ranges,
+        result: FileAnalysis,
+    ) -> None:
+        checker = CallChecker(self.plan, self.version, resolver)
+        shown = str(path)
+        for fact in facts:
+            checked = checker.check(fact)
+            where = positions[fact.node]
+            if fact.row.record:
+                events: list[str | None] = [*checked.events] if checked.events else [None]
+                for event in events:
+                    result.calls.append(
+                        TrackingCall(
+                            shown,
+                            where.start.line,
+                            where.start.column + 1,
+                            where.end.line,
+                            where.end.column + 1,
+                            fact.row.kind,
+                            fact.row.target,
+                            event,
+                            checked.properties,
+                            checked.distinct_id,
+                        )
+                    )
+            for finding in checked.findings:
+                result.diagnostics.append(_diagnostic(shown, finding, positions[finding.node]))
+
+
+class _Ranges:
+    """Node ranges: from CPython's tree when it pairs up, else libcst's PositionProvider."""
+
+    def __init__(
+        self,
+        source: bytes,
+        tree: cst.Module,
+        cpython_tree: ast.Module | None,
+        total_calls: int,
+        facts: list[CallFact],
+    ) -> None:
+        self.tree = tree
+        self.fast: Mapping[cst.CSTNode, CodeRange] | None = None
+        if cpython_tree is not None:
+            try:
+                text: str | None = source.decode(tree.encoding)
+            except (LookupError, UnicodeDecodeError):
+                text = None
+            if text is not None and not text.startswith("\ufeff"):
+                wanted = [(fact.index, fact.node) for fact in facts]
+                self.fast = ast_positions(text, cpython_tree, total_calls, wanted)
+        self.slow: Mapping[cst.CSTNode, CodeRange] | None = None
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        if self.fast is not None and node in self.fast:
+            return self.fast[node]
+        if self.slow is None:
+            wrapper = MetadataWrapper(self.tree, unsafe_skip_copy=True)
+            self.slow = wrapper.resolve(PositionProvider)
+        return self.slow[node]
+
+
+def _diagnostic(path: str, finding: Finding, where: CodeRange) -> Diagnostic:
+    found = diagnostic(
+        finding.code,
+        finding.message,
+        path=path,
+        line=where.start.line,
+        column=where.start.column + 1,
+        end_line=where.end.line,
+        end_column=where.end.column + 1,
+        event=finding.event,
+    )
+    return found if finding.severity is None else found.with_severity(finding.severity)
+
+
+def _check_with_cpython(
+    source: bytes,
+) -> tuple[str | None, SyntaxError | None, ast.Module | None]:
+    """(why libcst must not see this file, CPython's syntax error, CPython's tree).
+
+    libcst's native parser crashes the whole process (a segmentation fault, not an
+    exception) on very deep nesting or very long operator chains. CPython's own parser
+    refuses those cleanly and costs a fraction of a libcst parse, so it goes first. Its
+    other syntax errors are only kept for their better position: libcst decides, since
+    it also reads syntax newer than the running Python.
+    """
+    try:
+        return None, None, ast.parse(source)
+    except (RecursionError, MemoryError):
+        return "the file is nested too deeply to parse", None, None
+    except SyntaxError as exc:
+        if "too many nested" in str(exc.msg):
+            return f"cannot parse the file: {exc.msg}", None, None
+        return None, exc, None
+    except ValueError:
+        return None, None, None
+
+
+def _unparseable(path: Path, message: str, line: int = 1, column: int = 1) -> FileAnalysis:
+    return FileAnalysis(
+        diagnostics=[diagnostic("TP901", message, path=str(path), line=line, column=column)]
+    )

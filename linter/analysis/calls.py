@@ -1,0 +1,168 @@
+"""Finding the tracking calls in one parsed module, by meaning.
+
+A plain libcst visitor walks the tree once, keeps the function scopes built by
+:mod:`~trackplan.linter.analysis.bindings`, and resolves each call's callee through
+:class:`~trackplan.linter.analysis.resolver.Resolver`. A call is a tracking call when
+its callee's qualified name is a row of the signature table; an SDK row only matches a
+name that does not come from the project (a project module called ``posthog`` is not
+the SDK).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import libcst as cst
+from trackplan.linter.analysis.bindings import Method, ModuleInfo, Ref, Scope
+from trackplan.linter.analysis.resolver import Resolver
+from trackplan.linter.analysis.sdk_table import CallRow
+from trackplan.linter.analysis.signatures import BoundCall
+
+__all__ = ["CallFact", "find_calls"]
+
+
+@dataclass
+class CallFact:
+    """One recognised call and its arguments bound to roles."""
+
+    node: cst.Call
+    row: CallRow
+    scope: Scope
+    bound: BoundCall[cst.BaseExpression]
+    positional: list[cst.BaseExpression]
+    star_args: bool
+    star_kwargs: bool
+    identified: bool
+    """An ``identify_context`` call came earlier in the same function."""
+    index: int
+    """Position of this call among all calls of the module in pre-order."""
+
+
+@dataclass
+class _Frame:
+    scope: Scope
+    passthrough: frozenset[str] = frozenset()
+    identified: bool = False
+    facts: list[CallFact] = field(default_factory=list)
+
+
+class _CallFinder(cst.CSTVisitor):
+    def __init__(
+        self, module: ModuleInfo, resolver: Resolver, table: Mapping[str, CallRow]
+    ) -> None:
+        self.module = module
+        self.resolver = resolver
+        self.table = table
+        self.frames = [_Frame(module.scope)]
+        self.facts: list[CallFact] = []
+        self.names = frozenset(target.rpartition(".")[2] for target in table)
+        self.call_count = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        scope = self.module.functions.get(id(node)) or self.frames[-1].scope
+        row = self.table.get(scope.qual)
+        passthrough = (
+            frozenset(scope.params) - {"self", "cls"}
+            if row is not None and row.sdk is None
+            else frozenset()
+        )
+        self.frames.append(_Frame(scope, passthrough))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.frames.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        index = self.call_count
+        self.call_count += 1
+        frame = self.frames[-1]
+        if not self._may_match(node.func, frame.scope):
+            return
+        callee = self.resolver.resolve(node.func, frame.scope)
+        if not isinstance(callee, (Ref, Method)):
+            return
+        row = self.table.get(callee.qual)
+        if row is None or (row.sdk is not None and callee.project):
+            return
+        if row.kind == "identify_context":
+            frame.identified = True
+        positional: list[cst.BaseExpression] = []
+        keywords: dict[str, cst.BaseExpression] = {}
+        star_args = star_kwargs = False
+        for arg in node.args:
+            if arg.star == "*":
+                star_args = True
+            elif arg.star == "**":
+                star_kwargs = True
+            elif arg.keyword is not None:
+                keywords[arg.keyword.value] = arg.value
+            elif not star_args:
+                positional.append(arg.value)
+        bound = row.signature.bind(positional, keywords, bound_method=isinstance(callee, Method))
+        if frame.passthrough and _passes_through(node, row, bound, frame.passthrough):
+            return  # the SDK call inside a declared wrapper: the wrapper's callers are checked
+        self.facts.append(
+            CallFact(
+                node,
+                row,
+                frame.scope,
+                bound,
+                positional,
+                star_args,
+                star_kwargs,
+                frame.identified,
+                index,
+            )
+        )
+
+    def _may_match(self, func: cst.BaseExpression, scope: Scope) -> bool:
+        """Cheap test before resolving: could this callee be a row of the table?
+
+        Resolving follows imports into other project modules (parsing them), so a call
+        is only resolved when its last name is one the table knows, or, for a bare
+        name, when it is bound to something other than a differently named import.
+        """
+        if isinstance(func, cst.Attribute):
+            return func.attr.value in self.names
+        if not isinstance(func, cst.Name):
+            return False
+        entry = self.resolver.raw_lookup(func.value, scope)
+        if isinstance(entry, Ref):
+            return entry.qual.rpartition(".")[2] in self.names
+        return entry is not None
+
+
+def _mentions(node: cst.CSTNode, params: frozenset[str]) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value in params
+    return any(_mentions(child, params) for child in node.children)
+
+
+def _passes_through(
+    node: cst.Call,
+    row: CallRow,
+    bound: BoundCall[cst.BaseExpression],
+    params: frozenset[str],
+) -> bool:
+    """Does this SDK call inside a wrapper send what the wrapper was given?
+
+    When the SDK call has an event, it passes through when its event is built from a
+    wrapper parameter (``capture(event, ...)``, ``capture(f"app:{name}")``); an SDK
+    call with its own literal event inside a wrapper is an ordinary call. Without an
+    event (``set``), any argument that is a wrapper parameter makes it pass through.
+    """
+    if "event" in row.signature.roles():
+        event = bound.first("event")
+        return event is not None and _mentions(event, params)
+    return any(_mentions(arg.value, params) for arg in node.args)
+
+
+def find_calls(
+    module: ModuleInfo, resolver: Resolver, table: Mapping[str, CallRow]
+) -> tuple[list[CallFact], int]:
+    """Every tracking call in ``module`` (its tree must be set), in source order, and
+    the number of calls of any kind the walk saw."""
+    assert module.tree is not None
+    finder = _CallFinder(module, resolver, table)
+    module.tree.visit(finder)
+    return finder.facts, finder.call_count

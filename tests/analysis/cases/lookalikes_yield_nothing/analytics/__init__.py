@@ -1,0 +1,2 @@
+def track(*args, **kwargs):
+    return None

@@ -1,0 +1,2 @@
+import posthog
+posthog.capture("file_exported", distinct_id="")

@@ -1,0 +1,3 @@
+import posthog
+name = "café"
+posthog.capture("file_exported")

@@ -1,0 +1,4 @@
+import posthog
+
+def f(:
+    posthog.capture("x")
