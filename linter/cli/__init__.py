@@ -17,13 +17,22 @@ __all__ = ["main"]
 
 
 class _DiscoveredGroup(click.Group):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-            if info.name.startswith("_"):
-                continue
-            module = importlib.import_module(f"{commands.__name__}.{info.name}")
-            self.add_command(module.command)
+    """Commands are found by module name and imported only when needed (run, or listed
+    by ``--help``), so one command's heavy imports never slow down another's start-up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        found = {
+            info.name.replace("_", "-")
+            for info in pkgutil.iter_modules(commands.__path__)
+            if not info.name.startswith("_")
+        }
+        return sorted(found | set(super().list_commands(ctx)))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.list_commands(ctx):
+            module = importlib.import_module(f"{commands.__name__}.{cmd_name.replace('-', '_')}")
+            self.add_command(module.command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
 
 @click.group(cls=_DiscoveredGroup, context_settings={"help_option_names": ["-h", "--help"]})

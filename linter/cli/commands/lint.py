@@ -1,0 +1,163 @@
+"""``trackplan lint [PATH...]``: check the tracking calls in Python code against the plan.
+
+Thin layer over :func:`trackplan.linter.runner.run_lint`: read ``[tool.trackplan]``
+(:func:`~trackplan.linter.config.load_config`), put the flags on top, lint, narrow the
+findings (``--changed-since``, ``--baseline``) and hand them to a reporter. Exit 0 when
+no finding has error severity, 1 when one has, 2 for a usage, config, plan or baseline
+error (printed to stderr with the file and key).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from trackplan.linter.config import ConfigProblem
+from trackplan.linter.reporters import get_reporter, relative_path, reporter_names
+from trackplan.registry.diagnostics import Diagnostic, Severity
+
+__all__ = ["command"]
+
+
+def _fail(lines: Sequence[str]) -> NoReturn:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(2)
+
+
+def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    if not diagnostics:
+        return f"All checks passed ({files} file{'s' if files != 1 else ''} scanned)."
+    counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
+    parts = [
+        f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s is not Severity.INFO else ''}"
+        for s in Severity
+        if counts[s]
+    ]
+    total = len(diagnostics)
+    return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)})."
+
+
+def _shown(problem: ConfigProblem, cwd: Path) -> str:
+    """The problem with its file relative to the working directory."""
+    return str(replace(problem, path=relative_path(problem.path, cwd)))
+
+
+def _only_changed(diagnostics: list[Diagnostic], root: Path, ref: str) -> list[Diagnostic]:
+    from trackplan.linter.changes import ChangesError, changed_lines
+
+    try:
+        changed = changed_lines(root, ref)
+    except ChangesError as exc:
+        _fail([f"trackplan: --changed-since {ref}: {exc}"])
+    return [
+        d
+        for d in diagnostics
+        if d.path and d.line and d.line in changed.get(os.path.abspath(d.path), ())
+    ]
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(reporter_names()),
+    default=None,
+    help="Output format [default: github under GitHub Actions, else text].",
+)
+@click.option("--select", multiple=True, metavar="CODES", help="Only these code prefixes.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Not these code prefixes.")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Also these prefixes.")
+@click.option(
+    "--plan",
+    type=click.Path(exists=True, path_type=Path),
+    help="Tracking plan file or directory (overrides [tool.trackplan] plan).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .trackplan_cache/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    help="Report only findings not recorded in this baseline file (and stale entries).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path),
+    help="Record today's findings in this file and exit 0.",
+)
+@click.option("--changed-since", metavar="REF", help="Only findings on lines changed since REF.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr.")
+def command(
+    paths: tuple[Path, ...],
+    output_format: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    plan: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    changed_since: str | None,
+    quiet: bool,
+) -> None:
+    """Check tracking calls in Python code (default: the whole project) against the plan."""
+    from trackplan.linter.config import ConfigError, load_config, parse_selectors
+    from trackplan.linter.runner import run_lint
+    from trackplan.registry.errors import PlanError
+
+    cwd = Path.cwd()
+    try:
+        config = load_config(cwd).with_overrides(
+            plan=plan,
+            select=parse_selectors(select, "--select") if select else None,
+            ignore=parse_selectors(ignore, "--ignore") if ignore else None,
+            extend_select=parse_selectors(extend_select, "--extend-select")
+            if extend_select
+            else None,
+        )
+        result = run_lint(list(paths) or [config.root], config, use_cache=not no_cache, jobs=jobs)
+    except ConfigError as exc:
+        _fail([f"trackplan: config error: {_shown(problem, cwd)}" for problem in exc.problems])
+    except PlanError as exc:
+        lines = ["trackplan: the plan cannot be used:"]
+        for diag in exc.diagnostics:
+            where = relative_path(diag.path, cwd) or "<plan>"
+            if diag.line is not None:
+                where += f":{diag.line}:{diag.column or 1}"
+            lines.append(f"{where}: {diag.code} {diag.message}")
+        _fail(lines)
+
+    diagnostics = list(result.diagnostics)
+    if changed_since:
+        diagnostics = _only_changed(diagnostics, config.root, changed_since)
+    if write_baseline is not None:
+        from trackplan.linter.baseline import write_baseline as write
+
+        count = write(write_baseline, diagnostics)
+        if not quiet:
+            click.echo(f"Wrote {count} baseline entries to {write_baseline}.", err=True)
+        sys.exit(0)
+    if baseline is not None:
+        from trackplan.linter.baseline import Baseline, BaselineError
+
+        try:
+            # stale entries only for files this run looked at, none after --changed-since
+            scope = () if changed_since else (list(paths) or [config.root])
+            new, stale = Baseline.load(baseline).split(diagnostics, scope=scope)
+        except BaselineError as exc:
+            _fail([f"trackplan: {exc}"])
+        diagnostics = sorted([*new, *config.policy.apply(stale)], key=Diagnostic.sort_key)
+
+    if output_format is None:
+        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    get_reporter(output_format)(cwd=cwd).render(diagnostics, sys.stdout)
+    if not quiet and output_format == "text":
+        click.echo(_summary(diagnostics, result.files_scanned), err=True)
+    sys.exit(1 if any(d.severity is Severity.ERROR for d in diagnostics) else 0)

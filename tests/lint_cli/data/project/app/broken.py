@@ -1,0 +1,5 @@
+import posthog
+
+
+def broken(:
+    posthog.capture("x")
