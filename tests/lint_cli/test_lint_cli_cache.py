@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import TRACKPLAN, run_trackplan
+from lint_cli_support import TRACKPLAN, run_trackplan
 from trackplan.linter.config import load_config
 from trackplan.linter.runner import run_lint
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, UPDATE, run_trackplan
+from lint_cli_support import DATA, UPDATE, run_trackplan
 
 CASES = sorted(p for p in (DATA / "config_cases").iterdir() if p.is_dir())
 

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_trackplan
+from lint_cli_support import run_trackplan
 from trackplan.linter.discovery import ExcludeMatcher, _walk_with_gitignore, discover, glob_to_regex
 
 BAD_CALL = 'import posthog\n\nposthog.capture("{name}", distinct_id="u")\n'

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA, check_expected, run_trackplan
+from lint_cli_support import DATA, check_expected, run_trackplan
 
 FORMATS = {"text": "text.out", "json": "json.out", "github": "github.out", "sarif": "sarif.out"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_trackplan
+from lint_cli_support import run_trackplan
 from trackplan.linter.prefilter import TokenMatcher, may_track
 from trackplan.linter.suppressions import apply_suppressions, suppressions_in
 from trackplan.registry.diagnostics import Diagnostic, Severity

@@ -1,7 +1,9 @@
 """``trackplan check [PLAN...]``: check tracking plan files and report every problem.
 
 Thin layer over :func:`trackplan.registry.loader.check_plan`: the paths given (files
-or directories, merged into one plan; ``plans/`` when none) are checked, findings
+or directories, merged into one plan; when none, ``[tool.trackplan] plan`` from the
+nearest ``pyproject.toml``, else ``plans/``) are checked with the config's rule
+selection and severities (``--select``/``--ignore`` on top), findings
 are printed as ``path:line:col: CODE message`` by the chosen reporter, and the exit
 code is 0 when clean, 1 when a finding has error severity, 2 for a usage error (such
 as a plan path that does not exist).
@@ -13,11 +15,12 @@ import sys
 from pathlib import Path
 
 import click
+from trackplan.linter.cli._shared import default_format, load_cli_config
 from trackplan.linter.reporters import get_reporter, reporter_names
 
 __all__ = ["DEFAULT_PLAN", "command"]
 
-#: Plan checked when no path is given (``[tool.trackplan] plan`` will override it).
+#: Plan checked when no path is given and ``[tool.trackplan] plan`` is not set.
 DEFAULT_PLAN = Path("plans")
 
 
@@ -27,13 +30,20 @@ DEFAULT_PLAN = Path("plans")
     "--format",
     "output_format",
     type=click.Choice(reporter_names()),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    default=None,
+    help="Output format [default: github under GitHub Actions, else text].",
 )
-def command(plans: tuple[Path, ...], output_format: str) -> None:
+@click.option("--select", multiple=True, metavar="CODES", help="Only these code prefixes.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Not these code prefixes.")
+def command(
+    plans: tuple[Path, ...],
+    output_format: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> None:
     """Check tracking plan files (YAML files or directories, merged into one plan)."""
-    paths = list(plans) or [DEFAULT_PLAN]
+    config = load_cli_config(Path.cwd(), select=select, ignore=ignore)
+    paths = list(plans) or [config.plan or DEFAULT_PLAN]
     missing = [path for path in paths if not path.exists()]
     if missing:
         raise click.UsageError(
@@ -43,7 +53,7 @@ def command(plans: tuple[Path, ...], output_format: str) -> None:
         )
     from trackplan.registry.loader import check_plan  # keeps `trackplan --help` light
 
-    result = check_plan(paths)
-    reporter = get_reporter(output_format)(cwd=Path.cwd(), show_source=False)
+    result = check_plan(paths, policy=config.policy)
+    reporter = get_reporter(default_format(output_format))(cwd=Path.cwd(), show_source=False)
     reporter.render(result.diagnostics, sys.stdout)
     sys.exit(0 if result.ok else 1)

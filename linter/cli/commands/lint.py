@@ -9,25 +9,23 @@ error (printed to stderr with the file and key).
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
 
 import click
-from trackplan.linter.config import ConfigProblem
-from trackplan.linter.reporters import get_reporter, relative_path, reporter_names
+from trackplan.linter.cli._shared import (
+    config_error_lines,
+    default_format,
+    fail,
+    load_cli_config,
+    plan_error_lines,
+)
+from trackplan.linter.config import ConfigError
+from trackplan.linter.reporters import get_reporter, reporter_names
 from trackplan.registry.diagnostics import Diagnostic, Severity
 
 __all__ = ["command"]
-
-
-def _fail(lines: Sequence[str]) -> NoReturn:
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(2)
 
 
 def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
@@ -43,23 +41,14 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)})."
 
 
-def _shown(problem: ConfigProblem, cwd: Path) -> str:
-    """The problem with its file relative to the working directory."""
-    return str(replace(problem, path=relative_path(problem.path, cwd)))
-
-
 def _only_changed(diagnostics: list[Diagnostic], root: Path, ref: str) -> list[Diagnostic]:
-    from trackplan.linter.changes import ChangesError, changed_lines
+    from trackplan.linter.changes import ChangesError, changed_lines, on_changed_lines
 
     try:
         changed = changed_lines(root, ref)
     except ChangesError as exc:
-        _fail([f"trackplan: --changed-since {ref}: {exc}"])
-    return [
-        d
-        for d in diagnostics
-        if d.path and d.line and d.line in changed.get(os.path.abspath(d.path), ())
-    ]
+        fail([f"trackplan: --changed-since {ref}: {exc}"])
+    return on_changed_lines(diagnostics, changed)
 
 
 @click.command("lint")
@@ -108,31 +97,19 @@ def command(
     quiet: bool,
 ) -> None:
     """Check tracking calls in Python code (default: the whole project) against the plan."""
-    from trackplan.linter.config import ConfigError, load_config, parse_selectors
     from trackplan.linter.runner import run_lint
     from trackplan.registry.errors import PlanError
 
     cwd = Path.cwd()
+    config = load_cli_config(
+        cwd, plan=plan, select=select, ignore=ignore, extend_select=extend_select
+    )
     try:
-        config = load_config(cwd).with_overrides(
-            plan=plan,
-            select=parse_selectors(select, "--select") if select else None,
-            ignore=parse_selectors(ignore, "--ignore") if ignore else None,
-            extend_select=parse_selectors(extend_select, "--extend-select")
-            if extend_select
-            else None,
-        )
         result = run_lint(list(paths) or [config.root], config, use_cache=not no_cache, jobs=jobs)
-    except ConfigError as exc:
-        _fail([f"trackplan: config error: {_shown(problem, cwd)}" for problem in exc.problems])
     except PlanError as exc:
-        lines = ["trackplan: the plan cannot be used:"]
-        for diag in exc.diagnostics:
-            where = relative_path(diag.path, cwd) or "<plan>"
-            if diag.line is not None:
-                where += f":{diag.line}:{diag.column or 1}"
-            lines.append(f"{where}: {diag.code} {diag.message}")
-        _fail(lines)
+        fail(plan_error_lines(exc.diagnostics, cwd))
+    except ConfigError as exc:
+        fail(config_error_lines(exc.problems, cwd))
 
     diagnostics = list(result.diagnostics)
     if changed_since:
@@ -152,11 +129,10 @@ def command(
             scope = () if changed_since else (list(paths) or [config.root])
             new, stale = Baseline.load(baseline).split(diagnostics, scope=scope)
         except BaselineError as exc:
-            _fail([f"trackplan: {exc}"])
+            fail([f"trackplan: {exc}"])
         diagnostics = sorted([*new, *config.policy.apply(stale)], key=Diagnostic.sort_key)
 
-    if output_format is None:
-        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    output_format = default_format(output_format)
     get_reporter(output_format)(cwd=cwd).render(diagnostics, sys.stdout)
     if not quiet and output_format == "text":
         click.echo(_summary(diagnostics, result.files_scanned), err=True)

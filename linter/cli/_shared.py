@@ -1,0 +1,82 @@
+"""What several subcommands share: config plus flags, error printing, format choice.
+
+Kept out of the command modules so ``check``, ``lint`` and ``validate`` resolve
+``[tool.trackplan]`` and report config/plan errors exactly the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+from trackplan.linter.reporters import relative_path
+from trackplan.registry.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from trackplan.linter.config import Config, ConfigProblem
+
+__all__ = ["config_error_lines", "default_format", "fail", "load_cli_config", "plan_error_lines"]
+
+
+def fail(lines: Sequence[str]) -> NoReturn:
+    """Print ``lines`` on stderr and exit 2 (usage, config or plan error)."""
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(2)
+
+
+def default_format(chosen: str | None) -> str:
+    """``github`` under GitHub Actions unless a format was given, else ``text``."""
+    if chosen is not None:
+        return chosen
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def plan_error_lines(diagnostics: Sequence[Diagnostic], cwd: Path) -> list[str]:
+    """Why a plan cannot be used, one ``path:line:col: CODE message`` line each."""
+    lines = ["trackplan: the plan cannot be used:"]
+    for diag in diagnostics:
+        where = relative_path(diag.path, cwd) or "<plan>"
+        if diag.line is not None:
+            where += f":{diag.line}:{diag.column or 1}"
+        lines.append(f"{where}: {diag.code} {diag.message}")
+    return lines
+
+
+def config_error_lines(problems: Sequence[ConfigProblem], cwd: Path) -> list[str]:
+    """Every config problem, its file relative to ``cwd``."""
+    return [
+        f"trackplan: config error: {replace(p, path=relative_path(p.path, cwd))}" for p in problems
+    ]
+
+
+def load_cli_config(
+    cwd: Path,
+    *,
+    plan: Path | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+) -> Config:
+    """``[tool.trackplan]`` found from ``cwd`` upwards, with the CLI flags on top.
+
+    Exits 2 with every problem (file, line and key) when the config is invalid.
+    """
+    from trackplan.linter.config import ConfigError, load_config, parse_selectors
+
+    try:
+        return load_config(cwd).with_overrides(
+            plan=plan,
+            select=parse_selectors(select, "--select") if select else None,
+            ignore=parse_selectors(ignore, "--ignore") if ignore else None,
+            extend_select=(
+                parse_selectors(extend_select, "--extend-select") if extend_select else None
+            ),
+        )
+    except ConfigError as exc:
+        fail(config_error_lines(exc.problems, cwd))
