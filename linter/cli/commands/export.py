@@ -1,0 +1,79 @@
+"""``trackplan export --format jsonschema PLAN [--out DIR]``: the compiled event schemas.
+
+Each planned event becomes one standalone JSON Schema 2020-12 document over the whole
+payload (the exact document ``trackplan validate`` uses), for other systems to reuse.
+Without ``--out`` a JSON object keyed by event name is printed; with it, one
+``<event>.schema.json`` file per event is written into DIR. Exit 2 on a plan error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+from trackplan.registry.compiler import compile_plan
+from trackplan.registry.diagnostics import Severity
+from trackplan.registry.errors import PlanError
+from trackplan.registry.loader import load_plan
+
+__all__ = ["command", "schema_file_name"]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def schema_file_name(event: str) -> str:
+    """A portable file name for an event's schema (unsafe characters become ``_``)."""
+    stem = _UNSAFE.sub("_", event).strip(".") or "_"
+    return f"{stem}.schema.json"
+
+
+@click.command("export")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonschema"]),
+    default="jsonschema",
+    show_default=True,
+    help="Export format.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write one <event>.schema.json per event into this directory.",
+)
+def command(plan_path: Path, output_format: str, out_dir: Path | None) -> None:
+    """Export the plan's events as JSON Schema documents."""
+    del output_format  # one format today; the option keeps the command line stable
+    try:
+        schemas = compile_plan(load_plan(plan_path))
+    except PlanError as exc:
+        for diag in exc.diagnostics:
+            if diag.severity is Severity.ERROR:
+                where = diag.path or str(plan_path)
+                if diag.line is not None:
+                    where += f":{diag.line}:{diag.column or 1}"
+                click.echo(f"{where}: {diag.code} {diag.message}", err=True)
+        sys.exit(2)
+    if out_dir is None:
+        json.dump(schemas, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    names: dict[str, str] = {}
+    for event in schemas:
+        file_name = schema_file_name(event)
+        if file_name in names:
+            raise click.UsageError(
+                f"events `{names[file_name]}` and `{event}` map to the same file {file_name}"
+            )
+        names[file_name] = event
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for file_name, event in names.items():
+        text = json.dumps(schemas[event], indent=2, ensure_ascii=False) + "\n"
+        (out_dir / file_name).write_text(text, encoding="utf-8")
+    click.echo(f"wrote {len(names)} schema{'s' if len(names) != 1 else ''} to {out_dir}")

@@ -1,0 +1,190 @@
+"""Compile a :class:`Plan` into one JSON Schema per event, and build fast validators.
+
+Each event becomes one standalone JSON Schema 2020-12 document over the *whole*
+payload (``event``, ``distinct_id``, ``properties``, ``$set``, ``$set_once``), so a
+single jsonschema-rs ``is_valid`` call answers "is this payload fine?" and other
+systems can reuse the exported document unchanged.
+
+The layout is a contract with :mod:`trackplan.registry.validation`, which maps an
+engine error back to a catalogue code by its schema path:
+
+- ``/properties/properties/...``: the event's properties (TP202 missing, TP203
+  undeclared on a closed event, TP204 bad value, TP304 under ``$set``/``$set_once``);
+- ``/properties/$set``, ``/properties/$set_once``: person properties (TP304);
+- ``/then`` and ``/else``: the distinct id (``distinct_id``, or
+  ``properties.distinct_id`` when the top-level one is absent or null): TP301 when
+  missing, empty, blank or not a string/number, TP302 (``not``) when generic.
+
+Unplanned events and PostHog's own ``$`` events are checked against the *fallback*
+schema: the same document without event properties (distinct id and person
+properties only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema_rs
+from trackplan.registry.patterns import PATTERN_OPTIONS
+from trackplan.registry.plan import EventSpec, Plan, PropertySpec
+from trackplan.registry.posthog_names import generic_distinct_id_pattern
+
+__all__ = [
+    "DIALECT",
+    "NON_BLANK_PATTERN",
+    "PERSON_KEYS",
+    "build_validator",
+    "compile_event_schema",
+    "compile_fallback_schema",
+    "compile_plan",
+    "thaw",
+]
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+#: Keys that carry person properties, at the top level or inside ``properties``.
+PERSON_KEYS: tuple[str, ...] = ("$set", "$set_once")
+
+# Unicode White_Space, the set Rust's ``str::trim`` (PostHog capture) strips. Written as
+# literal characters so every regex engine reads the class the same way.
+_WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: Matches a string holding at least one non-blank character.
+NON_BLANK_PATTERN = f"[^{_WHITE_SPACE}]"
+
+# Keys PostHog itself reads from ``properties``; allowed on closed events.
+_POSTHOG_PROPERTY_KEYS = ("distinct_id", "token")
+
+
+def thaw(value: Any) -> Any:
+    """A plain ``dict``/``list`` copy of a (possibly read-only) JSON-like value."""
+    if isinstance(value, Mapping):
+        return {str(k): thaw(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [thaw(v) for v in value]
+    return value
+
+
+def _distinct_id_schema() -> dict[str, Any]:
+    return {
+        "type": ["string", "number"],
+        "pattern": NON_BLANK_PATTERN,
+        "not": {
+            "anyOf": [
+                {"type": "string", "pattern": generic_distinct_id_pattern()},
+                {"const": 0},
+            ]
+        },
+    }
+
+
+def _person_schema(plan: Plan) -> dict[str, Any]:
+    """What ``$set``/``$set_once`` may carry (empty when the plan declares nothing)."""
+    if not plan.person_properties:
+        return {}
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {name: thaw(p.schema) for name, p in plan.person_properties.items()},
+    }
+    if not plan.additional_properties:
+        schema["patternProperties"] = {"^\\$": True}
+        schema["additionalProperties"] = False
+    return schema
+
+
+def _properties_schema(
+    props: Mapping[str, PropertySpec], closed: bool, person: Mapping[str, Any]
+) -> dict[str, Any]:
+    declared: dict[str, Any] = {name: thaw(p.schema) for name, p in props.items()}
+    for key in PERSON_KEYS:
+        if person and key not in declared:
+            declared[key] = person
+    schema: dict[str, Any] = {"type": "object", "properties": declared}
+    required = [name for name, p in props.items() if p.required]
+    if required:
+        schema["required"] = required
+    if closed:
+        for key in _POSTHOG_PROPERTY_KEYS:
+            declared.setdefault(key, True)
+        schema["patternProperties"] = {"^\\$": True}
+        schema["additionalProperties"] = False
+    return schema
+
+
+def _payload_schema(
+    plan: Plan,
+    *,
+    title: str | None,
+    event: Mapping[str, Any],
+    props: Mapping[str, PropertySpec],
+    closed: bool,
+    description: str | None = None,
+) -> dict[str, Any]:
+    person = _person_schema(plan)
+    distinct_id = _distinct_id_schema()
+    top_props: dict[str, Any] = {
+        "event": event,
+        "properties": _properties_schema(props, closed, person),
+    }
+    if person:
+        for key in PERSON_KEYS:
+            top_props[key] = person
+    schema: dict[str, Any] = {"$schema": DIALECT}
+    if title is not None:
+        schema["title"] = title
+    if description:
+        schema["description"] = description
+    schema.update(
+        {
+            "type": "object",
+            "required": ["event", "properties"]
+            if any(p.required for p in props.values())
+            else ["event"],
+            "properties": top_props,
+            "if": {
+                "required": ["distinct_id"],
+                "properties": {"distinct_id": {"not": {"type": "null"}}},
+            },
+            "then": {"properties": {"distinct_id": distinct_id}},
+            "else": {
+                "required": ["properties"],
+                "properties": {
+                    "properties": {
+                        "required": ["distinct_id"],
+                        "properties": {"distinct_id": distinct_id},
+                    }
+                },
+            },
+        }
+    )
+    return schema
+
+
+def compile_event_schema(plan: Plan, event: EventSpec) -> dict[str, Any]:
+    """The JSON Schema of one planned event's whole payload."""
+    closed = not (event.additional_properties and plan.additional_properties)
+    return _payload_schema(
+        plan,
+        title=event.name,
+        event={"const": event.name},
+        props=event.properties,
+        closed=closed,
+        description=event.description,
+    )
+
+
+def compile_fallback_schema(plan: Plan) -> dict[str, Any]:
+    """The schema for events the plan does not declare (distinct id and persons only)."""
+    return _payload_schema(plan, title=None, event={"type": "string"}, props={}, closed=False)
+
+
+def compile_plan(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Every planned event's schema, keyed by event name, in plan order."""
+    return {name: compile_event_schema(plan, spec) for name, spec in plan.events.items()}
+
+
+def build_validator(schema: dict[str, Any]) -> jsonschema_rs.Validator:
+    """A jsonschema-rs validator with formats enforced and the linear-time regex engine."""
+    return jsonschema_rs.validator_for(
+        schema, validate_formats=True, pattern_options=PATTERN_OPTIONS
+    )
