@@ -15,12 +15,22 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 from trackplan.linter.reporters import relative_path
-from trackplan.registry.diagnostics import Diagnostic
+from trackplan.registry.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from trackplan.linter.config import Config, ConfigProblem
 
-__all__ = ["config_error_lines", "default_format", "fail", "load_cli_config", "plan_error_lines"]
+__all__ = [
+    "DEFAULT_PLAN",
+    "config_error_lines",
+    "default_format",
+    "fail",
+    "load_cli_config",
+    "plan_error_lines",
+]
+
+#: The plan used when none is given and ``[tool.trackplan] plan`` is not set.
+DEFAULT_PLAN = Path("plans")
 
 
 def fail(lines: Sequence[str]) -> NoReturn:
@@ -41,6 +51,8 @@ def plan_error_lines(diagnostics: Sequence[Diagnostic], cwd: Path) -> list[str]:
     """Why a plan cannot be used, one ``path:line:col: CODE message`` line each."""
     lines = ["trackplan: the plan cannot be used:"]
     for diag in diagnostics:
+        if diag.severity is not Severity.ERROR:
+            continue
         where = relative_path(diag.path, cwd) or "<plan>"
         if diag.line is not None:
             where += f":{diag.line}:{diag.column or 1}"

@@ -15,13 +15,10 @@ import sys
 from pathlib import Path
 
 import click
-from trackplan.linter.cli._shared import default_format, load_cli_config
+from trackplan.linter.cli._shared import DEFAULT_PLAN, default_format, load_cli_config
 from trackplan.linter.reporters import get_reporter, reporter_names
 
-__all__ = ["DEFAULT_PLAN", "command"]
-
-#: Plan checked when no path is given and ``[tool.trackplan] plan`` is not set.
-DEFAULT_PLAN = Path("plans")
+__all__ = ["command"]
 
 
 @click.command("check")

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import click
+from trackplan.linter.cli._shared import fail, plan_error_lines
 from trackplan.registry.compiler import compile_plan
-from trackplan.registry.diagnostics import Severity
 from trackplan.registry.errors import PlanError
 from trackplan.registry.loader import load_plan
 
@@ -53,13 +53,7 @@ def command(plan_path: Path, output_format: str, out_dir: Path | None) -> None:
     try:
         schemas = compile_plan(load_plan(plan_path))
     except PlanError as exc:
-        for diag in exc.diagnostics:
-            if diag.severity is Severity.ERROR:
-                where = diag.path or str(plan_path)
-                if diag.line is not None:
-                    where += f":{diag.line}:{diag.column or 1}"
-                click.echo(f"{where}: {diag.code} {diag.message}", err=True)
-        sys.exit(2)
+        fail(plan_error_lines(exc.diagnostics, Path.cwd()))
     if out_dir is None:
         json.dump(schemas, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -27,7 +27,8 @@ from typing import IO, Any, NamedTuple
 
 import click
 import orjson
-from trackplan.registry.diagnostics import Diagnostic, Severity
+from trackplan.linter.cli._shared import DEFAULT_PLAN, fail, load_cli_config, plan_error_lines
+from trackplan.registry.diagnostics import Diagnostic
 from trackplan.registry.errors import PlanError
 from trackplan.registry.validation import Registry, ValidationResult
 
@@ -363,22 +364,12 @@ def _validate_inputs(
     return counts
 
 
-def _report_plan_error(plan_path: Path, exc: PlanError) -> None:
-    for diag in exc.diagnostics:
-        if diag.severity is Severity.ERROR:
-            where = diag.path or str(plan_path)
-            if diag.line is not None:
-                where += f":{diag.line}:{diag.column or 1}"
-            click.echo(f"{where}: {diag.code} {diag.message}", err=True)
-
-
 @click.command("validate")
 @click.option(
     "--plan",
     "plan_path",
-    required=True,
     type=click.Path(exists=True, path_type=Path),
-    help="Plan file or directory.",
+    help="Plan file or directory [default: [tool.trackplan] plan, else plans/].",
 )
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @click.option(
@@ -396,7 +387,7 @@ def _report_plan_error(plan_path: Path, exc: PlanError) -> None:
     show_default=True,
     help="Worker processes for JSONL input (0: one per CPU, up to 4, for inputs over 8 MiB).",
 )
-def command(plan_path: Path, files: tuple[str, ...], output_format: str, jobs: int) -> None:
+def command(plan_path: Path | None, files: tuple[str, ...], output_format: str, jobs: int) -> None:
     """Validate event payloads (JSONL, a JSON event, an array or a batch body) against a plan.
 
     FILE may be `-` (or omitted) for standard input.
@@ -405,11 +396,12 @@ def command(plan_path: Path, files: tuple[str, ...], output_format: str, jobs: i
     missing = [f for f in inputs if f != "-" and not Path(f).is_file()]
     if missing:
         raise click.UsageError("input file does not exist: " + ", ".join(missing))
+    config = load_cli_config(Path.cwd())
+    plan_path = plan_path or config.plan or DEFAULT_PLAN
     try:
-        registry = Registry.load(plan_path)
+        registry = Registry.load(plan_path, policy=config.policy)
     except PlanError as exc:
-        _report_plan_error(plan_path, exc)
-        sys.exit(2)
+        fail(plan_error_lines(exc.diagnostics, Path.cwd()))
     except Exception as exc:  # a plan the engine cannot compile is a plan error
         click.echo(f"{plan_path}: plan cannot be compiled for validation: {exc}", err=True)
         sys.exit(2)

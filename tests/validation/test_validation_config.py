@@ -1,0 +1,48 @@
+"""`trackplan validate` takes its plan and severities from `[tool.trackplan]` too."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPRECATED = '{"event": "checkout_started", "distinct_id": "u1", "properties": {}}\n'
+
+
+def _validate(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["trackplan", "validate", "--format", "json", *args, "events.jsonl"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_validate_uses_configured_plan_and_severity(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "plans" / "saas", tmp_path / "tracking")
+    (tmp_path / "events.jsonl").write_text(DEPRECATED)
+    (tmp_path / "pyproject.toml").write_text('[tool.trackplan]\nplan = "tracking"\n')
+    default = _validate(tmp_path)
+    assert default.returncode == 0  # TP205 is a warning by default
+    (result,) = json.loads(default.stdout)
+    assert [(v["code"], v["severity"]) for v in result["violations"]] == [("TP205", "warning")]
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.trackplan]\nplan = "tracking"\n[tool.trackplan.severity]\nTP205 = "error"\n'
+    )
+    strict = _validate(tmp_path)
+    assert strict.returncode == 1
+    (result,) = json.loads(strict.stdout)
+    assert result["valid"] is False
+    assert [(v["code"], v["severity"]) for v in result["violations"]] == [("TP205", "error")]
+
+
+def test_explicit_plan_flag_wins_over_config(tmp_path: Path) -> None:
+    (tmp_path / "events.jsonl").write_text(DEPRECATED)
+    (tmp_path / "pyproject.toml").write_text('[tool.trackplan]\nplan = "missing"\n')
+    result = _validate(tmp_path, "--plan", str(ROOT / "plans" / "saas"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["event"] == "checkout_started"
