@@ -1,7 +1,8 @@
 """The hook and the client patch with older posthog-python releases (4.5 - 6.x).
 
-Each release's wheel is downloaded with pip (skipped when the index is unreachable)
-and unpacked onto the front of ``sys.path`` of a subprocess, which then sends through
+Each release is installed with pip, with its dependencies, into a private directory
+(skipped when the index is unreachable) put on the front of ``sys.path`` of a
+subprocess, which then sends through
 a real client of that release to a local capture server.
 """
 
@@ -11,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -28,28 +28,27 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("version", ["4.5.0", "5.4.0", "6.7.6"])
 def test_hook_and_patch_work_with_older_posthog(version: str, wheels: Path) -> None:
-    download = subprocess.run(
+    # Installed with its own dependencies (python-dateutil, backoff, ...) into a private
+    # target: a clean machine has none of the old releases' dependencies.
+    site = wheels / version
+    install = subprocess.run(
         [
             sys.executable,
             "-m",
             "pip",
-            "download",
+            "install",
             f"posthog=={version}",
-            "--no-deps",
             "-q",
-            "-d",
-            str(wheels),
+            "--disable-pip-version-check",
+            "--target",
+            str(site),
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
-    wheel = wheels / f"posthog-{version}-py3-none-any.whl"
-    if download.returncode != 0 or not wheel.exists():
-        pytest.skip(f"cannot download posthog {version}: {download.stderr.strip()[-200:]}")
-    site = wheels / version
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(site)
+    if install.returncode != 0 or not (site / "posthog").is_dir():
+        pytest.skip(f"cannot install posthog {version}: {install.stderr.strip()[-200:]}")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(HERE)])}
     run = subprocess.run(
         [sys.executable, str(HERE / "runtime_old_sdk_probe.py"), str(PLAN)],
