@@ -246,10 +246,22 @@ def test_generated_500_event_plan_loads_under_one_second(tmp_path: Path) -> None
     assert best < 1.0, f"loading took {best:.2f} s"
 
 
-def test_deeply_nested_document_is_refused_without_crashing() -> None:
-    doc, problems = parse_yaml("a: " + "[" * 50_000 + "]" * 50_000 + "\n", "f.yaml")
+def test_nesting_beyond_our_limit_is_refused_at_the_node() -> None:
+    # 500 levels: below libyaml's own flow limit (1000 in PyYAML >= 6.0.4), above ours.
+    doc, problems = parse_yaml("a: " + "[" * 500 + "]" * 500 + "\n", "f.yaml")
     assert doc is None
     assert [(d.code, d.line, d.column) for d in problems] == [("TP001", 1, 203)]
+    assert "nested more than 200 levels" in problems[0].message
+
+
+def test_absurdly_deep_document_is_refused_without_crashing() -> None:
+    # Whichever limit fires first (ours, or libyaml's in newer PyYAML), it is one TP001
+    # with a position on line 1, never a crash of the interpreter.
+    doc, problems = parse_yaml("a: " + "[" * 50_000 + "]" * 50_000 + "\n", "f.yaml")
+    assert doc is None
+    assert [(d.code, d.line) for d in problems] == [("TP001", 1)]
+    assert problems[0].column in (203, 1003)
+    assert "nest" in problems[0].message
 
 
 def test_load_plan_keeps_a_plan_whose_only_problems_are_naming(tmp_path: Path) -> None:
