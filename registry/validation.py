@@ -198,7 +198,24 @@ class Registry:
 
     def is_valid(self, payload: object) -> bool:
         """True when the payload has no error-severity violation (the fast path)."""
+        # ``validate`` already answers a valid payload with a result built once per
+        # event; asking the engine here first would run it twice on invalid payloads.
         return self.validate(payload).valid
+
+    def clean_checks(self) -> dict[str, Callable[[object], bool]]:
+        """Per planned event that a valid payload passes without any note, its check.
+
+        A check answering True for a payload whose ``event`` is that name means
+        :meth:`validate` would return no violation at all (so callers on a hot path,
+        like the runtime hook, can skip the result). False, or an exception, decides
+        nothing: ask :meth:`validate`. Deprecated events (TP205 on every payload) are
+        left out.
+        """
+        return {
+            name: entry.is_valid
+            for name, entry in self._events.items()
+            if not entry.valid_result.violations
+        }
 
     def validate(self, payload: object) -> ValidationResult:
         """The verdict on one event payload; never raises."""

@@ -1,13 +1,20 @@
 """Thread-safe counts of what the runtime hook saw, readable while the app runs.
 
 The SDK calls ``before_send`` from the caller's thread and from its own worker
-threads, so every update takes one short lock. Reads return immutable snapshots.
+threads. A valid event, the hot path, is counted without a lock: one
+``itertools.count`` step, a single C call that no other thread can interleave with
+while the GIL is held. Everything else (events with violations, errors, reads,
+resets) takes one short lock. On a free-threaded build with the GIL disabled valid
+events take the lock too. Reads return immutable snapshots.
 """
 
 from __future__ import annotations
 
+import itertools
+import sys
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -67,8 +74,21 @@ class HookStats:
         }
 
 
+def _gil_enabled() -> bool:
+    """False only on a free-threaded build running without the GIL (3.13t+)."""
+    probe = getattr(sys, "_is_gil_enabled", None)
+    return True if probe is None else bool(probe())
+
+
 class HookCounters:
-    """The live counters behind :class:`HookStats`."""
+    """The live counters behind :class:`HookStats`.
+
+    ``seen_valid`` is the hot path. With the GIL it is the ``__next__`` of an
+    ``itertools.count`` (atomic: it runs no Python code). The count's value is only
+    ever read by stepping it under the lock, so :meth:`_valid_steps` subtracts the
+    steps taken by earlier reads; resets record a base instead of replacing the
+    count, so a cached ``seen_valid`` stays correct.
+    """
 
     __slots__ = (
         "_chain_dropped",
@@ -77,23 +97,42 @@ class HookCounters:
         "_events",
         "_invalid",
         "_lock",
+        "_reads",
+        "_steps",
         "_tagged",
+        "_valid_base",
         "_violations",
+        "seen_valid",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, lock_free: bool | None = None) -> None:
+        """``lock_free``: count valid events without the lock (default: when the GIL is on)."""
         self._lock = threading.Lock()
-        self._events = 0
+        self._events = 0  # events with violations (and valid ones without a GIL)
         self._invalid = 0
         self._dropped = 0
         self._tagged = 0
         self._errors = 0
         self._chain_dropped = 0
         self._violations: Counter[tuple[str, str]] = Counter()
+        self._steps = itertools.count()  # one step per valid event and per read
+        self._reads = 0  # steps taken by reads (under the lock)
+        self._valid_base = 0  # valid events before the last reset
+        self.seen_valid: Callable[[], object] = (
+            self._steps.__next__
+            if (_gil_enabled() if lock_free is None else lock_free)
+            else self._seen_valid_locked
+        )
 
-    def seen_valid(self) -> None:
+    def _seen_valid_locked(self) -> None:
         with self._lock:
             self._events += 1
+
+    def _valid_steps(self) -> int:
+        """Valid events counted lock-free so far (call with the lock held)."""
+        valid = next(self._steps) - self._reads
+        self._reads += 1
+        return valid
 
     def seen_with_violations(
         self, event: str, codes: list[str], *, invalid: bool, dropped: bool, tagged: bool
@@ -121,7 +160,7 @@ class HookCounters:
         """An immutable copy of the counts (``log_lines_lost`` comes from the log sink)."""
         with self._lock:
             return HookStats(
-                events=self._events,
+                events=self._events + self._valid_steps() - self._valid_base,
                 invalid_events=self._invalid,
                 dropped=self._dropped,
                 tagged=self._tagged,
@@ -133,6 +172,7 @@ class HookCounters:
 
     def reset(self) -> None:
         with self._lock:
+            self._valid_base = self._valid_steps()
             self._events = self._invalid = self._dropped = self._tagged = 0
             self._errors = self._chain_dropped = 0
             self._violations.clear()

@@ -119,11 +119,14 @@ class ValidationHook:
         summary_interval: float | None = None,
         strict_capacity: int = 10_000,
     ) -> None:
-        self.registry = registry
+        self._fast_check: Callable[[Any], Callable[[object], bool] | None] | None = None
+        self._registry = registry
+        self._chain = chain
+        self._observer = observer
         self.policy = policy or ModePolicy.build(mode, severity_modes, code_modes)
-        self.chain = chain
-        self.observer = observer
         self._counters = HookCounters()
+        self._count_valid = self._counters.seen_valid
+        self._refresh_fast_path()
         self._log = LogSink(
             logger or logging.getLogger(LOGGER_NAME),
             capacity=log_capacity,
@@ -142,18 +145,72 @@ class ValidationHook:
 
         return cls(Registry.load(plan), **options)
 
+    # -- configuration (each change re-derives the fast path) ------------------
+
+    @property
+    def registry(self) -> PayloadRegistry:
+        return self._registry
+
+    @registry.setter
+    def registry(self, registry: PayloadRegistry) -> None:
+        self._registry = registry
+        self._refresh_fast_path()
+
+    @property
+    def chain(self) -> BeforeSend | None:
+        """The app's own ``before_send``, run first."""
+        return self._chain
+
+    @chain.setter
+    def chain(self, chain: BeforeSend | None) -> None:
+        self._chain = chain
+        self._refresh_fast_path()
+
+    @property
+    def observer(self) -> Observer | None:
+        """Called with every message and its :class:`Verdict` (the pytest plugin)."""
+        return self._observer
+
+    @observer.setter
+    def observer(self, observer: Observer | None) -> None:
+        self._observer = observer
+        self._refresh_fast_path()
+
+    def _refresh_fast_path(self) -> None:
+        """Use the registry's per-event checks when nothing else must see each event.
+
+        ``Registry.clean_checks`` maps a planned event name to the engine's
+        ``is_valid``; True means ``validate`` would report nothing, so the hook can
+        count the event and return it without building a result. Registries without
+        it (or a hook with a chain or an observer) always take :meth:`process`.
+        """
+        fast: Callable[[Any], Callable[[object], bool] | None] | None = None
+        if self._chain is None and self._observer is None:
+            try:
+                checks = getattr(self._registry, "clean_checks", None)
+                if callable(checks):
+                    table = dict(checks())
+                    if table:
+                        fast = table.get
+            except Exception:
+                fast = None  # validate every event the ordinary way
+        self._fast_check = fast
+
     # -- the SDK-facing callable ---------------------------------------------
 
     def __call__(self, msg: Message) -> Message | None:
-        if self.chain is None and self.observer is None:
-            # The common production case, inlined: one validate call, one counter update.
+        # The common production case: a planned event the engine accepts costs one
+        # table lookup, one jsonschema-rs ``is_valid`` and one lock-free count step.
+        fast_check = self._fast_check
+        if fast_check is not None:
             try:
-                if not self.registry.validate(msg).violations:
-                    self._counters.seen_valid()
+                check = fast_check(msg.get("event"))
+                if check is not None and check(msg):
+                    self._count_valid()
                     return msg
             except Exception:
-                pass  # ``process`` validates again, and counts and logs the failure
-        return self.process(msg, self.chain)
+                pass  # ``process`` validates again, and counts and logs any failure
+        return self.process(msg, self._chain)
 
     def chained(self, before_send: BeforeSend | None) -> Callable[[Message], Message | None]:
         """A ``before_send`` that runs ``before_send`` first, sharing this hook's state."""
@@ -201,10 +258,10 @@ class ValidationHook:
     def _validate(self, msg: Message) -> Message | None:
         # ``validate`` answers a valid payload with a result built once per event, so
         # this is the fast path too; it also carries warnings such as TP205.
-        result = self.registry.validate(msg)
+        result = self._registry.validate(msg)
         if not result.violations:
             self._counters.seen_valid()
-            if self.observer is not None:
+            if self._observer is not None:
                 self._observe(msg, Verdict(result.event, _distinct(msg), True, (), "sent"))
             return msg
         event = result.event if isinstance(result.event, str) else _event(msg)
@@ -225,7 +282,7 @@ class ValidationHook:
         self._log_violations(event, actions, outcome)
         if Mode.STRICT in modes:
             self._strict.append(verdict)
-        if self.observer is not None:
+        if self._observer is not None:
             self._observe(msg, verdict)
         if outcome == "dropped":
             return None
@@ -252,7 +309,7 @@ class ValidationHook:
 
     def _observe(self, msg: Message, verdict: Verdict) -> None:
         try:
-            self.observer(msg, verdict)  # type: ignore[misc]
+            self._observer(msg, verdict)  # type: ignore[misc]
         except Exception:
             self._counters.error()
 
