@@ -46,3 +46,21 @@ def test_explicit_plan_flag_wins_over_config(tmp_path: Path) -> None:
     result = _validate(tmp_path, "--plan", str(ROOT / "plans" / "saas"))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["event"] == "checkout_started"
+
+
+def test_worker_processes_started_without_fork_keep_the_policy() -> None:
+    # Under `spawn` a worker rebuilds the registry itself; it must use the same policy.
+    from trackplan.linter.cli.commands import validate
+    from trackplan.registry.diagnostics import Severity
+    from trackplan.registry.policy import RulePolicy
+
+    saved = dict(validate._WORKER)
+    validate._WORKER.clear()
+    try:
+        policy = RulePolicy(severity={"TP205": Severity.ERROR})
+        validate._init_worker(str(ROOT / "plans" / "saas"), policy)
+        result = validate._WORKER["registry"].validate(json.loads(DEPRECATED))
+        assert [(v.code, v.severity) for v in result.violations] == [("TP205", Severity.ERROR)]
+    finally:
+        validate._WORKER.clear()
+        validate._WORKER.update(saved)

@@ -30,6 +30,7 @@ import orjson
 from trackplan.linter.cli._shared import DEFAULT_PLAN, fail, load_cli_config, plan_error_lines
 from trackplan.registry.diagnostics import Diagnostic
 from trackplan.registry.errors import PlanError
+from trackplan.registry.policy import RulePolicy
 from trackplan.registry.validation import Registry, ValidationResult
 
 __all__ = ["MAX_LINE_BYTES", "InputResult", "command", "iter_input_results"]
@@ -282,9 +283,9 @@ class _Sink:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(plan_path: str) -> None:
+def _init_worker(plan_path: str, policy: RulePolicy) -> None:
     if "registry" not in _WORKER:  # forked workers inherit the parent's registry
-        _WORKER["registry"] = Registry.load(plan_path)
+        _WORKER["registry"] = Registry.load(plan_path, policy=policy)
 
 
 def _work(path: str, block: _Block, fmt: str, with_path: bool, limit: int) -> tuple[bytes, _Counts]:
@@ -339,7 +340,7 @@ def _validate_inputs(
             jobs,
             mp_context=multiprocessing.get_context(method),
             initializer=_init_worker,
-            initargs=(str(plan_path),),
+            initargs=(str(plan_path), registry.policy),
         )
     try:
         for name in files:
