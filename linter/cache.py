@@ -149,6 +149,10 @@ class LintCache:
         ):
             self._index = data["files"]
 
+    def is_cold(self) -> bool:
+        """Whether the index knows no file (a first run: every candidate is a miss)."""
+        return not self._index
+
     def state(self, rel: str) -> FileState | None:
         raw = self._index.get(rel)
         if not isinstance(raw, list) or len(raw) != 6:

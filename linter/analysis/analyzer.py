@@ -9,50 +9,25 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
-from trackplan.linter.analysis.calls import CallFact, find_calls
+from trackplan.linter.analysis.calls import CallFact, Outline, find_calls
 from trackplan.linter.analysis.checks import CallChecker, Finding
 from trackplan.linter.analysis.model import AnalysisSettings, FileAnalysis, TrackingCall
 from trackplan.linter.analysis.positions import ast_positions
+from trackplan.linter.analysis.pruning import Prepared, prunable, prune
 from trackplan.linter.analysis.resolver import ProjectIndex, Resolver
-from trackplan.linter.analysis.sdk_table import SDK_MODULES, CallRow, builtin_rows
-from trackplan.linter.analysis.signatures import SignatureError, parse_signature
+from trackplan.linter.analysis.sdk_table import CallRow, builtin_rows, call_names, wrapper_rows
+from trackplan.linter.analysis.triggers import trigger_tokens
 from trackplan.linter.analysis.versions import PosthogVersion, detect_posthog_version
 from trackplan.registry.diagnostics import Diagnostic
 from trackplan.registry.plan import Plan
 from trackplan.registry.rules import diagnostic
 
 __all__ = ["ProjectAnalyzer", "wrapper_rows"]
-
-#: Method calls of SDK clients: a file calling a client imported from another project
-#: module may mention nothing else. (``.set(`` is left out: far too common.)
-_METHOD_TOKENS = (
-    b".capture(",
-    b".track(",
-    b".identify(",
-    b".people_set(",
-    b".set_once(",
-    b".group_identify(",
-)
-
-
-def wrapper_rows(wrappers: dict[str, str] | Iterable[tuple[str, str]]) -> dict[str, CallRow]:
-    """Table rows for declared wrappers; raises :class:`SignatureError` naming the wrapper."""
-    rows: dict[str, CallRow] = {}
-    items = wrappers.items() if isinstance(wrappers, dict) else wrappers
-    for target, text in items:
-        try:
-            signature = parse_signature(text)
-        except SignatureError as exc:
-            raise SignatureError(f"wrapper {target!r}: {exc}") from None
-        roles = signature.roles()
-        kind = "capture" if "event" in roles else "set"
-        rows[target] = CallRow(target, signature, kind)
-    return rows
 
 
 class ProjectAnalyzer:
@@ -74,36 +49,58 @@ class ProjectAnalyzer:
         self.table: dict[str, CallRow] = builtin_rows(self.version.major)
         self.table.update(wrapper_rows(dict(self.settings.wrappers)))
         self.index = ProjectIndex(self.root)
+        #: The last names of the table's targets: a call can only match one of these.
+        self.call_names = call_names(self.table)
 
     def trigger_tokens(self) -> tuple[bytes, ...]:
         """Bytes one of which every file holding a tracking call contains."""
-        tokens = {name.encode() for name in SDK_MODULES if name != "segment"}
-        # "segment" alone is a common word; Segment 2.x is always reached through these
-        tokens |= {b"segment.analytics", b"from segment import", b"Mixpanel", *_METHOD_TOKENS}
-        for target in self.settings.wrappers:
-            parts = target.split(".")
-            tokens.update(part.encode() for part in parts[1:] or parts)
-        return tuple(sorted(tokens))
+        return trigger_tokens(self.settings.wrappers)
 
-    def analyze_file(self, path: Path) -> FileAnalysis:
-        """Findings, tracking calls and cache dependencies of one file; never raises."""
+    def analyze_file(self, path: Path, prepared: Prepared | None = None) -> FileAnalysis:
+        """Findings, tracking calls and cache dependencies of one file; never raises.
+
+        ``prepared`` is the file's :func:`~trackplan.linter.analysis.pruning.prepare`
+        result for this analyzer's :attr:`call_names`, when the caller has it already
+        (the file is then not read again).
+        """
         try:
-            return self._analyze(Path(path))
+            return self._analyze(Path(path), prepared)
         except RecursionError:
             return _unparseable(path, "the file is nested too deeply to analyse")
         except Exception as exc:  # a bug must not crash a whole lint run
             return _unparseable(path, f"analysis failed ({type(exc).__name__}: {exc})")
 
-    def _analyze(self, path: Path) -> FileAnalysis:
-        try:
-            source = path.read_bytes()
-        except OSError as exc:
-            return _unparseable(path, f"cannot read the file: {exc.strerror or exc}")
-        if b"\x00" in source:
-            return _unparseable(path, "the file contains NUL bytes")
-        fatal, cpython_error, cpython_tree = _check_with_cpython(source)
-        if fatal is not None:
-            return _unparseable(path, fatal)
+    def _analyze(self, path: Path, prepared: Prepared | None) -> FileAnalysis:
+        outline: Outline | None = None
+        cpython_error: SyntaxError | None = None
+        cpython_tree: ast.Module | None = None
+        if prepared is not None and prepared.names != self.call_names:
+            prepared = None  # pruned for another table: start from the file
+        if prepared is not None:
+            source = prepared.source
+            try:
+                cpython_tree = ast.parse(source)  # the pruned source: small
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                prepared = None
+            else:
+                candidates = prepared.candidate_lines
+                outline = Outline(cpython_tree, _call_lines(cpython_tree), candidates)
+        if prepared is None:
+            try:
+                source = path.read_bytes()
+            except OSError as exc:
+                return _unparseable(path, f"cannot read the file: {exc.strerror or exc}")
+            if b"\x00" in source:
+                return _unparseable(path, "the file contains NUL bytes")
+            fatal, cpython_error, cpython_tree = _check_with_cpython(source)
+            if fatal is not None:
+                return _unparseable(path, fatal)
+            if cpython_tree is not None and prunable(source):
+                # libcst sees only what can matter, every position unchanged
+                pruned = prune(source, cpython_tree, self.call_names)
+                source, cpython_tree = pruned.source, pruned.tree
+                candidates = tuple(pruned.candidate_lines)
+                outline = Outline(cpython_tree, _call_lines(cpython_tree), candidates)
         try:
             tree = cst.parse_module(source)
         except UnicodeDecodeError as exc:
@@ -130,7 +127,7 @@ class ProjectAnalyzer:
         module = self.index.register(name, path, tree, is_package)
         try:
             resolver = Resolver(self.index)
-            facts, total_calls = find_calls(module, resolver, self.table)
+            facts, total_calls = find_calls(module, resolver, self.table, outline)
             result = FileAnalysis()
             if facts:
                 ranges = _Ranges(source, tree, cpython_tree, total_calls, facts)
@@ -247,6 +244,10 @@ def _check_with_cpython(
         return None, exc, None
     except ValueError:
         return None, None, None
+
+
+def _call_lines(tree: ast.Module) -> list[int]:
+    return sorted(node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call))
 
 
 def _unparseable(path: Path, message: str, line: int = 1, column: int = 1) -> FileAnalysis:

@@ -10,7 +10,9 @@ the SDK).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ast
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -19,7 +21,7 @@ from trackplan.linter.analysis.resolver import Resolver
 from trackplan.linter.analysis.sdk_table import CallRow
 from trackplan.linter.analysis.signatures import BoundCall
 
-__all__ = ["CallFact", "find_calls"]
+__all__ = ["CallFact", "Outline", "find_calls"]
 
 
 @dataclass
@@ -47,9 +49,98 @@ class _Frame:
     facts: list[CallFact] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Outline:
+    """Where calls are, from CPython's ``ast`` of the very source libcst parsed.
+
+    ``call_lines``: the (sorted) start lines of every call; ``candidate_lines``: those
+    of the calls whose callee may be a row of the table (see
+    :mod:`~trackplan.linter.analysis.pruning`). With an outline the finder skips the
+    statements that hold no candidate call (and counts their calls from here), which
+    is most of a module.
+    """
+
+    tree: ast.Module
+    call_lines: Sequence[int]
+    candidate_lines: Sequence[int]
+
+    def calls_between(self, first: int, last: int, lines: Sequence[int]) -> int:
+        return bisect_right(lines, last) - bisect_left(lines, first)
+
+
+#: libcst statement class names whose ``ast`` twin is named differently.
+_AST_NAMES = {"Del": "Delete"}
+
+#: What the finder does with one statement of a body: visit it (None) or skip it,
+#: counting this many calls.
+_Step = tuple[cst.BaseStatement, int | None]
+
+
+def _twins(node: cst.CSTNode, twin: ast.stmt) -> bool:
+    name = type(node).__name__
+    name = _AST_NAMES.get(name, name)
+    found = type(twin).__name__
+    return found == name or found == f"Async{name}"
+
+
+def _first_line(twin: ast.stmt) -> int:
+    """The statement's first line: its first decorator's, if it has any."""
+    if isinstance(twin, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return min([twin.lineno, *(d.lineno for d in twin.decorator_list)])
+    return twin.lineno
+
+
+class _Planner:
+    """Pairs libcst bodies with their ``ast`` twins and decides what to skip."""
+
+    def __init__(self, outline: Outline) -> None:
+        self.outline = outline
+        self.bodies: dict[int, list[_Step]] = {}
+
+    def body(
+        self, owner: cst.CSTNode, statements: Sequence[cst.BaseStatement], twins: Sequence[ast.stmt]
+    ) -> None:
+        """Plan ``statements`` (the body held by ``owner``); when the two trees do not
+        line up, nothing of it is planned and the finder visits it all."""
+        groups: list[tuple[cst.BaseStatement, Sequence[ast.stmt]]] = []
+        at = 0
+        for statement in statements:
+            parts: Sequence[cst.CSTNode] = (
+                statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
+            )
+            group = twins[at : at + len(parts)]
+            if len(group) != len(parts) or not all(map(_twins, parts, group)):
+                return
+            groups.append((statement, group))
+            at += len(parts)
+        if at != len(twins):
+            return
+        steps: list[_Step] = []
+        outline = self.outline
+        for statement, group in groups:
+            first = min(_first_line(twin) for twin in group)
+            last = max(twin.end_lineno or twin.lineno for twin in group)
+            if not outline.calls_between(first, last, outline.candidate_lines):
+                steps.append((statement, outline.calls_between(first, last, outline.call_lines)))
+                continue
+            steps.append((statement, None))
+            twin = group[0]
+            if (
+                isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+                and isinstance(statement.body, cst.IndentedBlock)
+                and isinstance(twin, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            ):
+                self.body(statement.body, statement.body.body, twin.body)
+        self.bodies[id(owner)] = steps
+
+
 class _CallFinder(cst.CSTVisitor):
     def __init__(
-        self, module: ModuleInfo, resolver: Resolver, table: Mapping[str, CallRow]
+        self,
+        module: ModuleInfo,
+        resolver: Resolver,
+        table: Mapping[str, CallRow],
+        outline: Outline | None = None,
     ) -> None:
         self.module = module
         self.resolver = resolver
@@ -58,6 +149,24 @@ class _CallFinder(cst.CSTVisitor):
         self.facts: list[CallFact] = []
         self.names = frozenset(target.rpartition(".")[2] for target in table)
         self.call_count = 0
+        self.bodies: dict[int, list[_Step]] = {}
+        if outline is not None and module.tree is not None:
+            planner = _Planner(outline)
+            planner.body(module.tree, module.tree.body, outline.tree.body)
+            self.bodies = planner.bodies
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        steps = self.bodies.get(id(node))
+        if steps is None:
+            return super().on_visit(node)
+        # A planned body (the module's, or a function's or class's inside the frame the
+        # normal walk set up): visit only the statements that hold candidate calls.
+        for statement, skipped_calls in steps:
+            if skipped_calls is None:
+                statement.visit(self)
+            else:
+                self.call_count += skipped_calls
+        return False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         scope = self.module.functions.get(id(node)) or self.frames[-1].scope
@@ -158,11 +267,15 @@ def _passes_through(
 
 
 def find_calls(
-    module: ModuleInfo, resolver: Resolver, table: Mapping[str, CallRow]
+    module: ModuleInfo,
+    resolver: Resolver,
+    table: Mapping[str, CallRow],
+    outline: Outline | None = None,
 ) -> tuple[list[CallFact], int]:
     """Every tracking call in ``module`` (its tree must be set), in source order, and
-    the number of calls of any kind the walk saw."""
+    the number of calls of any kind in the module (each call's pre-order index among
+    them is its :attr:`CallFact.index`)."""
     assert module.tree is not None
-    finder = _CallFinder(module, resolver, table)
+    finder = _CallFinder(module, resolver, table, outline)
     module.tree.visit(finder)
     return finder.facts, finder.call_count

@@ -27,6 +27,7 @@ from trackplan.linter.analysis.bindings import (
     Unknown,
     collect_module,
 )
+from trackplan.linter.analysis.pruning import prunable, prune
 from trackplan.linter.analysis.sdk_table import INSTANCE_CLASSES, normalise
 
 __all__ = ["ProjectIndex", "Resolver", "string_value"]
@@ -97,8 +98,8 @@ class ProjectIndex:
         path, is_package = found
         tree: cst.Module | None = None
         try:
-            source = path.read_bytes()
-            if _safe_for_libcst(source):
+            source = _names_only(path.read_bytes())
+            if source is not None:
                 tree = cst.parse_module(source)
         except (OSError, RecursionError, UnicodeDecodeError, cst.ParserSyntaxError, ValueError):
             tree = None
@@ -118,17 +119,20 @@ class ProjectIndex:
         return module
 
 
-def _safe_for_libcst(source: bytes) -> bool:
-    """False when CPython finds the nesting too deep (libcst's parser would crash)."""
+def _names_only(source: bytes) -> bytes | None:
+    """What libcst must parse of a module read only for its names: its functions
+    hollowed (see :mod:`~trackplan.linter.analysis.pruning`). None when CPython finds
+    the nesting too deep (libcst's parser would crash); the source itself when CPython
+    cannot parse it otherwise (libcst decides)."""
     try:
-        ast.parse(source)
+        tree = ast.parse(source)
     except (RecursionError, MemoryError):
-        return False
+        return None
     except SyntaxError as exc:
-        return "too many nested" not in str(exc.msg)
+        return None if "too many nested" in str(exc.msg) else source
     except ValueError:
-        return True
-    return True
+        return source
+    return prune(source, tree, frozenset(), calls=False).source if prunable(source) else source
 
 
 class Resolver:

@@ -8,9 +8,10 @@ instances and :data:`NAME_ALIASES` folds other spellings of one object onto one 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from trackplan.linter.analysis.signatures import Signature, parse_signature
+from trackplan.linter.analysis.signatures import Signature, SignatureError, parse_signature
 
 __all__ = [
     "INSTANCE_CLASSES",
@@ -19,7 +20,9 @@ __all__ = [
     "CallRow",
     "RowSpec",
     "builtin_rows",
+    "call_names",
     "normalise",
+    "wrapper_rows",
 ]
 
 
@@ -316,3 +319,28 @@ def builtin_rows(posthog_major: int) -> dict[str, CallRow]:
                 record=spec.record,
             )
     return rows
+
+
+def wrapper_rows(wrappers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, CallRow]:
+    """Table rows for declared wrappers; raises :class:`SignatureError` naming the wrapper.
+
+    (Here, with the built-in rows, so that a lint run can check the configured
+    signatures before it imports libcst.)
+    """
+    rows: dict[str, CallRow] = {}
+    items = wrappers.items() if isinstance(wrappers, Mapping) else wrappers
+    for target, text in items:
+        try:
+            signature = parse_signature(text)
+        except SignatureError as exc:
+            raise SignatureError(f"wrapper {target!r}: {exc}") from None
+        roles = signature.roles()
+        kind = "capture" if "event" in roles else "set"
+        rows[target] = CallRow(target, signature, kind)
+    return rows
+
+
+def call_names(table: Mapping[str, CallRow]) -> frozenset[str]:
+    """The last names of the table's targets: a call can only match a row if its callee
+    ends in one of these."""
+    return frozenset(target.rpartition(".")[2] for target in table)

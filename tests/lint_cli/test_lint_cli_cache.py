@@ -152,7 +152,10 @@ def test_a_warm_run_imports_neither_libcst_nor_the_plan_loader(project: Path) ->
         text=True,
         check=False,
     )
-    assert "libcst" in cold.stderr.strip().splitlines()[-1]
+    # The probe does see heavy imports: a cold run loads the plan (yaml) in the parent,
+    # while libcst stays in the worker processes that parse.
+    heavy = cold.stderr.strip().splitlines()[-1].removeprefix("HEAVY=").split(",")
+    assert "yaml" in heavy and "libcst" not in heavy
 
 
 def test_the_cache_stays_bounded(project: Path) -> None:
