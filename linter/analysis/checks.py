@@ -379,7 +379,9 @@ def _distinct_id_findings(
         return
     reason = generic_distinct_id_reason(value)
     if reason is not None:
-        yield Finding("TP302", f"{prefix} a generic id: {reason}", node, event)
+        # ``reason`` already names the value: "'anonymous' is a generic id PostHog ..."
+        message = f"{prefix} a generic id: {reason}" if fallback else f"distinct id {reason}"
+        yield Finding("TP302", message, node, event)
         return
     yield Finding(
         "TP303",
