@@ -10,6 +10,8 @@ the same file. The issue's budget is under 1 s.
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -60,6 +62,31 @@ def best_of(repeat: int, *runs: Callable[[], object]) -> list[float]:
     return best
 
 
+# Timed inside a new interpreter, so nothing is cached: imports are excluded (they are
+# paid once per process whatever the plan), the first load's cache filling is not.
+_COLD_LOAD = """
+import sys, time
+from trackplan.registry.loader import load_plan
+t = time.perf_counter(); load_plan(sys.argv[1]); print(time.perf_counter() - t)
+"""
+_COLD_REGISTRY = """
+import sys, time
+from trackplan.registry.validation import Registry
+t = time.perf_counter(); Registry.load(sys.argv[1]); print(time.perf_counter() - t)
+"""
+
+
+def _fresh_process(code: str, path: Path, repeat: int) -> float:
+    """Best of ``repeat`` timings of ``code`` in a new interpreter each time."""
+    times = []
+    for _ in range(max(1, repeat // 2)):
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+        )
+        times.append(float(out.stdout.strip()))
+    return min(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=500)
@@ -78,10 +105,15 @@ def main() -> None:
             lambda: load_plan(path),
         )
         size = path.stat().st_size
+        cold_load = _fresh_process(_COLD_LOAD, path, args.repeat)
+        cold_registry = _fresh_process(_COLD_REGISTRY, path, args.repeat)
     print(f"plan: {args.events} events x {args.properties} properties, {size / 1024:.0f} KiB")
     print(f"yaml.load ({loader.__name__}): {plain * 1000:8.1f} ms")
     print(f"trackplan load_plan:        {ours * 1000:8.1f} ms  ({ours / plain:.2f}x yaml.load)")
-    print(f"budget 1000 ms: {'ok' if ours < 1.0 else 'OVER'}")
+    print(f"fresh process, first load_plan:            {cold_load * 1000:8.1f} ms")
+    print(f"fresh process, first Registry.load (+compile): {cold_registry * 1000:8.1f} ms")
+    worst = max(ours, cold_load)
+    print(f"budget 1000 ms for loading: {'ok' if worst < 1.0 else 'OVER'}")
 
 
 if __name__ == "__main__":
