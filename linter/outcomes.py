@@ -1,0 +1,102 @@
+"""The JSON form of one analysed file's result: what a worker returns and the cache keeps.
+
+A worker turns the analyzer's diagnostics and calls into plain JSON-ready data with paths
+relative to the project root (:class:`_Outcome`); the parent stores that unchanged in the
+lint cache and turns it back into :class:`Diagnostic` objects and absolute call records
+only when it collects the findings of a run.
+
+Separate from :mod:`trackplan.linter.runner` and :mod:`trackplan.linter.workers` because
+both sides of the process boundary must agree on this one form: the workers produce it,
+the run and its cache consume it. It imports neither side, nor libcst.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from trackplan.registry.diagnostics import Diagnostic, Severity
+
+__all__ = [
+    "_Outcome",
+    "_absolute_call",
+    "_call_to_json",
+    "_diagnostic_from_json",
+    "_diagnostic_to_json",
+    "_json_unreadable",
+    "_relative",
+    "_unreadable",
+]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One analysed file, JSON-ready (paths relative to the root), as cached."""
+
+    path: str
+    diagnostics: list[dict[str, Any]]
+    calls: list[dict[str, Any]]
+    dependencies: list[str]
+
+
+def _relative(path: str | os.PathLike[str], root: Path) -> str:
+    """``path`` relative to ``root`` with ``/`` separators (``..`` when outside it)."""
+    text, base = os.fspath(path), os.fspath(root)
+    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep:
+        text = text[len(base) + 1 :]
+    else:
+        text = os.path.relpath(text, base)
+    return text if os.sep == "/" else text.replace(os.sep, "/")
+
+
+def _diagnostic_to_json(diag: Diagnostic, root: Path) -> dict[str, Any]:
+    data = diag.to_dict()
+    if diag.path:
+        data["path"] = _relative(diag.path, root)
+    return data
+
+
+def _diagnostic_from_json(data: Mapping[str, Any], root: Path) -> Diagnostic:
+    fields = dict(data)
+    fields["severity"] = Severity(fields["severity"])
+    if fields.get("path"):
+        fields["path"] = os.path.normpath(root / fields["path"])
+    if fields.get("line") is not None and fields.get("end_line") is None:
+        # An unknown end is the start: every located code finding has a full range.
+        fields["end_line"] = fields["line"]
+        fields["end_column"] = fields.get("column")
+    return Diagnostic(**fields)
+
+
+def _call_to_json(call: Any, root: Path) -> dict[str, Any]:
+    return {
+        "path": _relative(call.path, root),
+        "line": call.line,
+        "column": call.column,
+        "end_line": call.end_line,
+        "end_column": call.end_column,
+        "kind": call.kind,
+        "target": call.target,
+        "event": call.event,
+        "properties": dict(call.properties) if call.properties is not None else None,
+        "distinct_id": call.distinct_id,
+    }
+
+
+def _unreadable(path: str, reason: str) -> Diagnostic:
+    from trackplan.registry.rules import diagnostic
+
+    return diagnostic("TP901", f"cannot analyse this file: {reason}", path=path, line=1, column=1)
+
+
+def _json_unreadable(path: str, reason: str, root: Path) -> dict[str, Any]:
+    return _diagnostic_to_json(_unreadable(path, reason), root)
+
+
+def _absolute_call(data: Mapping[str, Any], root: Path) -> dict[str, Any]:
+    call = dict(data)
+    call["path"] = os.path.normpath(root / call["path"])
+    return call
