@@ -339,7 +339,9 @@ def _digest(merged: _Merged) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _build(merged: _Merged, files: Sequence[Path], policy: RulePolicy | None) -> PlanCheck:
+def _build(
+    merged: _Merged, files: Sequence[Path], policy: RulePolicy | None, *, lint: bool = True
+) -> PlanCheck:
     builder = _Builder(merged)
     naming = _naming(merged, builder.diagnostics)
     shared: dict[str, PropertySpec] = {}
@@ -371,7 +373,7 @@ def _build(merged: _Merged, files: Sequence[Path], policy: RulePolicy | None) ->
             FunnelStep(name, i, str(step), entry.location([i], key=False))
             for i, step in enumerate(entry.raw)
         )
-    builder.diagnostics.extend(check_names(builder.sites, naming, steps, events))
+    builder.diagnostics.extend(check_names(builder.sites, naming, steps, events, lint=lint))
     version = merged.settings.get("version")
     diagnostics = sorted(
         _unique([*merged.diagnostics, *builder.diagnostics]), key=Diagnostic.sort_key
@@ -399,12 +401,16 @@ def _unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return list(dict.fromkeys(diagnostics))
 
 
-def check_plan(paths: Sequence[str | Path], *, policy: RulePolicy | None = None) -> PlanCheck:
+def check_plan(
+    paths: Sequence[str | Path], *, policy: RulePolicy | None = None, lint: bool = True
+) -> PlanCheck:
     """Check the plan made of ``paths`` (files and directories, merged); never raises.
 
     ``policy`` (optional) selects codes and overrides severities before the verdict.
     ``PlanCheck.plan`` is None when the plan cannot be used (unreadable file, a plan
     format error, a duplicate definition); naming findings do not prevent a plan.
+    ``lint=False`` skips the findings that cannot (naming, funnels): what
+    :func:`load_plan` needs, without the cost of the naming lexicon.
     """
     files, problems = plan_files(paths)
     merged = _Merged(diagnostics=problems)
@@ -412,7 +418,7 @@ def check_plan(paths: Sequence[str | Path], *, policy: RulePolicy | None = None)
     if not files:
         diagnostics = tuple(sorted(problems, key=Diagnostic.sort_key))
         return PlanCheck(None, diagnostics)
-    return _build(merged, files, policy)
+    return _build(merged, files, policy, lint=lint)
 
 
 def load_plan(path: str | Path, *, policy: RulePolicy | None = None) -> Plan:
@@ -425,7 +431,7 @@ def load_plan(path: str | Path, *, policy: RulePolicy | None = None) -> Plan:
     plan from validating payloads or code, so a team with grandfathered names can
     still enforce everything else.
     """
-    result = check_plan([path], policy=policy)
+    result = check_plan([path], policy=policy, lint=False)
     if result.plan is None:
         raise PlanError(result.diagnostics)
     return result.plan

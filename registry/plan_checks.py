@@ -195,11 +195,20 @@ def check_names(
     naming: Naming,
     funnel_steps: Sequence[FunnelStep] = (),
     events: Iterable[str] = (),
+    *,
+    lint: bool = True,
 ) -> list[Diagnostic]:
-    """Every naming, collision, reserved-prefix and funnel finding for these names."""
+    """Every naming, collision, reserved-prefix and funnel finding for these names.
+
+    With ``lint=False`` only the findings that can stop a plan from being built
+    (collisions, TP003) are computed: loading a plan to validate with it need not pay
+    for the naming lexicon.
+    """
     found: list[Diagnostic] = []
-    for site in sites:
-        found.extend(_naming(site, naming))
+    if lint:
+        for site in sites:
+            found.extend(_naming(site, naming))
     found.extend(_collisions(sites))
-    found.extend(_funnels(funnel_steps, events))
+    if lint:
+        found.extend(_funnels(funnel_steps, events))
     return found

@@ -22,14 +22,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema  # type: ignore[import-untyped]  # no stubs installed
 import jsonschema_rs
 from trackplan.registry.diagnostics import Diagnostic
 from trackplan.registry.patterns import KNOWN_FORMATS, pattern_error
 from trackplan.registry.rules import diagnostic
 from trackplan.registry.yaml_source import YamlDocument, escape_pointer
+
+if TYPE_CHECKING:
+    import jsonschema  # type: ignore[import-untyped]  # no stubs installed
+
+# Python jsonschema only *explains* a plan that jsonschema-rs already refused, so it is
+# imported on that path alone: loading a good plan never pays for it.
 
 __all__ = [
     "TRACKPLAN_KEYS",
@@ -109,6 +114,8 @@ def _fast_validator() -> Any:
 
 @cache
 def _explaining_validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(plan_schema())
 
 
@@ -449,6 +456,8 @@ class _Compiler:
     def check_metaschema(self, schema: dict[str, Any] | bool, pointer: str) -> None:
         if isinstance(schema, bool) or jsonschema_rs.meta.is_valid(schema):
             return
+        import jsonschema
+
         reported = {d.pointer for d in self.diagnostics}
         meta = jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.META_SCHEMA)
         for error in meta.iter_errors(schema):

@@ -272,3 +272,24 @@ def test_load_plan_keeps_a_plan_whose_only_problems_are_naming(tmp_path: Path) -
     assert {d.code for d in check_plan([path]).diagnostics} >= {"TP101"}
     plan = load_plan(path)
     assert list(plan.events) == ["startedTrial", "user_signed_up"]
+
+
+def test_loading_a_good_plan_needs_neither_python_jsonschema_nor_naming_checks() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from trackplan.registry.validation import Registry\n"
+        f"Registry.load({str(HERE.parent.parent / 'plans' / 'saas')!r})\n"
+        "print('jsonschema' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, "False"), done.stderr
+
+
+def test_load_plan_still_refuses_collisions_without_the_naming_checks(tmp_path: Path) -> None:
+    path = _write(tmp_path, "events:\n  user_signed_up: {}\n  UserSignedUp: {}\n")
+    with pytest.raises(PlanError) as info:
+        load_plan(path)
+    assert [d.code for d in info.value.diagnostics] == ["TP003"]
