@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
-from trackplan.linter.reporters import relative_path
+from trackplan.linter.reporters import relative_path, reporter_names
 from trackplan.registry.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
@@ -24,13 +24,33 @@ __all__ = [
     "DEFAULT_PLAN",
     "config_error_lines",
     "default_format",
+    "diagnostic_format_option",
     "fail",
+    "ignore_option",
     "load_cli_config",
     "plan_error_lines",
+    "select_option",
 ]
 
 #: The plan used when none is given and ``[tool.trackplan] plan`` is not set.
 DEFAULT_PLAN = Path("plans")
+
+
+#: ``--format`` for commands that print diagnostics through a reporter.
+diagnostic_format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(reporter_names()),
+    default=None,
+    help="Output format [default: github under GitHub Actions, else text].",
+)
+#: Rule selection by code prefix, on top of ``[tool.trackplan]`` (ruff's semantics).
+select_option = click.option(
+    "--select", multiple=True, metavar="CODES", help="Only these code prefixes."
+)
+ignore_option = click.option(
+    "--ignore", multiple=True, metavar="CODES", help="Not these code prefixes."
+)
 
 
 def fail(lines: Sequence[str]) -> NoReturn:

@@ -15,23 +15,24 @@ import sys
 from pathlib import Path
 
 import click
-from trackplan.linter.cli._shared import DEFAULT_PLAN, default_format, load_cli_config
-from trackplan.linter.reporters import get_reporter, reporter_names
+from trackplan.linter.cli._shared import (
+    DEFAULT_PLAN,
+    default_format,
+    diagnostic_format_option,
+    ignore_option,
+    load_cli_config,
+    select_option,
+)
+from trackplan.linter.reporters import get_reporter
 
 __all__ = ["command"]
 
 
 @click.command("check")
 @click.argument("plans", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(reporter_names()),
-    default=None,
-    help="Output format [default: github under GitHub Actions, else text].",
-)
-@click.option("--select", multiple=True, metavar="CODES", help="Only these code prefixes.")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Not these code prefixes.")
+@diagnostic_format_option
+@select_option
+@ignore_option
 def command(
     plans: tuple[Path, ...],
     output_format: str | None,

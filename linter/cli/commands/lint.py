@@ -17,12 +17,15 @@ import click
 from trackplan.linter.cli._shared import (
     config_error_lines,
     default_format,
+    diagnostic_format_option,
     fail,
+    ignore_option,
     load_cli_config,
     plan_error_lines,
+    select_option,
 )
 from trackplan.linter.config import ConfigError
-from trackplan.linter.reporters import get_reporter, reporter_names
+from trackplan.linter.reporters import get_reporter
 from trackplan.registry.diagnostics import Diagnostic, Severity
 
 __all__ = ["command"]
@@ -53,15 +56,9 @@ def _only_changed(diagnostics: list[Diagnostic], root: Path, ref: str) -> list[D
 
 @click.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(reporter_names()),
-    default=None,
-    help="Output format [default: github under GitHub Actions, else text].",
-)
-@click.option("--select", multiple=True, metavar="CODES", help="Only these code prefixes.")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Not these code prefixes.")
+@diagnostic_format_option
+@select_option
+@ignore_option
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Also these prefixes.")
 @click.option(
     "--plan",
