@@ -1,16 +1,9 @@
 """``trackplan validate --plan PLAN [FILE...|-]``: validate event payloads against a plan.
 
 Input is JSONL (one event or one PostHog batch body per line) or a JSON document
-holding an event, an array of events or a batch body. A file whose first line is a
-complete JSON value is read as JSONL; otherwise it is read as one JSON document (up
-to PostHog's 20 MB body limit), and if that fails too, as JSONL so every bad line is
-reported.
-
-JSONL is read in blocks of whole lines, so memory stays constant however long the
-file is: a line longer than the limit is refused (TP902) while being skipped, never
-held whole; non-UTF-8, truncated and malformed lines are one TP902 result each and the
-run continues. With ``--jobs N`` (default: one per CPU, up to 4, for inputs over
-8 MiB) the lines are validated by N worker processes and written in input order.
+holding an event, an array of events or a batch body; how it is read (constant memory,
+TP902 per bad line, worker processes for large files) is described in
+:mod:`trackplan.linter.payload_input` and :mod:`trackplan.linter.payload_workers`.
 Exit 0 when every event is valid, 1 otherwise, 2 for a usage or plan error.
 
 This module only parses arguments, loads the config and plan and calls the library:
