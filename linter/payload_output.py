@@ -16,7 +16,7 @@ from typing import IO, Any
 import orjson
 from trackplan.linter.payload_input import InputResult, _Block, _block_results, _line_results
 from trackplan.registry.diagnostics import Diagnostic
-from trackplan.registry.validation import Registry
+from trackplan.registry.validation import Registry, ValidationResult
 
 __all__ = ["_Counts", "_Scanner", "_Sink", "_Tails", "_render"]
 
@@ -26,6 +26,15 @@ class _Counts:
     total: int = 0
     invalid: int = 0
     violations: int = 0
+
+    def count(self, result: ValidationResult) -> bool:
+        """Count one event's result; True when it has violations to show."""
+        self.total += 1
+        if not result.violations:
+            return False
+        self.invalid += not result.valid
+        self.violations += len(result.violations)
+        return True
 
     def add(self, other: _Counts) -> None:
         self.total += other.total
@@ -68,10 +77,7 @@ def _tails(items: Iterable[InputResult]) -> tuple[_Tails, _Counts]:
     tails: _Tails = []
     for item in items:
         result = item.result
-        counts.total += 1
-        if result.violations:
-            counts.invalid += not result.valid
-            counts.violations += len(result.violations)
+        if counts.count(result):
             tails.extend(
                 (item.line, _text_tail(item, d).encode("utf-8", "backslashreplace"))
                 for d in result.violations
@@ -87,11 +93,7 @@ def _render(items: Iterable[InputResult], fmt: str, with_path: bool) -> tuple[by
     as_json = fmt == "json"
     for item in items:
         result = item.result
-        counts.total += 1
-        if result.violations:
-            counts.invalid += not result.valid
-            counts.violations += len(result.violations)
-        elif not as_json:
+        if not counts.count(result) and not as_json:
             continue
         if as_json:
             obj: dict[str, Any] = {"path": item.path} if with_path else {}

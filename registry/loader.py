@@ -339,23 +339,26 @@ def _digest(merged: _Merged) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _property_specs(
+    builder: _Builder, entries: Iterable[_Entry], section: str
+) -> dict[str, PropertySpec]:
+    """The property specs of one top-level section (shared or person properties)."""
+    specs: dict[str, PropertySpec] = {}
+    for entry in entries:
+        builder.property_names(entry, section)
+        spec = builder.property_spec(entry)
+        if spec is not None:
+            specs[entry.name] = spec
+    return specs
+
+
 def _build(
     merged: _Merged, files: Sequence[Path], policy: RulePolicy | None, *, lint: bool = True
 ) -> PlanCheck:
     builder = _Builder(merged)
     naming = _naming(merged, builder.diagnostics)
-    shared: dict[str, PropertySpec] = {}
-    for entry in merged.shared.values():
-        builder.property_names(entry, "properties")
-        spec = builder.property_spec(entry)
-        if spec is not None:
-            shared[entry.name] = spec
-    person: dict[str, PropertySpec] = {}
-    for entry in merged.person.values():
-        builder.property_names(entry, "person_properties")
-        spec = builder.property_spec(entry)
-        if spec is not None:
-            person[entry.name] = spec
+    shared = _property_specs(builder, merged.shared.values(), "properties")
+    person = _property_specs(builder, merged.person.values(), "person_properties")
     closed = merged.settings.get("additional_properties")
     is_closed = closed is not None and closed.raw is False
     events = {

@@ -8,11 +8,10 @@ once positions are known. Codes and default severities come from the rule catalo
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import jsonschema_rs
 import libcst as cst
 from trackplan.linter.analysis.calls import CallFact
 from trackplan.linter.analysis.resolver import Resolver
@@ -28,10 +27,10 @@ from trackplan.linter.analysis.values import (
     unresolved_reason,
 )
 from trackplan.linter.analysis.versions import PosthogVersion
+from trackplan.registry.compiler import build_validator, thaw
 from trackplan.registry.diagnostics import Severity
 from trackplan.registry.naming import check_event_name, check_property_name
 from trackplan.registry.naming.config import Naming
-from trackplan.registry.patterns import PATTERN_OPTIONS
 from trackplan.registry.plan import Plan, PropertySpec
 from trackplan.registry.posthog_names import (
     POSTHOG_EVENTS,
@@ -71,14 +70,6 @@ class CallResult:
     properties: dict[str, str] | None
     distinct_id: str | None
     findings: list[Finding] = field(default_factory=list)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 class CallChecker:
@@ -322,9 +313,8 @@ class CallChecker:
         validator = self._validators.get(id(prop))
         if validator is None:
             try:
-                validator = jsonschema_rs.validator_for(
-                    _plain(prop.schema), validate_formats=True, pattern_options=PATTERN_OPTIONS
-                )
+                # the same engine and options as runtime validation
+                validator = build_validator(thaw(prop.schema))
             except Exception:  # a schema the plan checks already reported
                 return None
             self._validators[id(prop)] = validator
