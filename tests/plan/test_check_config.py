@@ -47,3 +47,30 @@ def test_check_reports_config_errors_with_file_and_key(tmp_path: Path) -> None:
     result = _check(project)
     assert result.returncode == 2
     assert "pyproject.toml" in result.stderr and "tool.trackplan.severity.TP004" in result.stderr
+
+
+def test_check_writes_github_annotations_under_github_actions(tmp_path: Path) -> None:
+    import os
+
+    project = _project(tmp_path, "")
+    result = subprocess.run(
+        ["trackplan", "check"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "GITHUB_ACTIONS": "true"},
+    )
+    assert result.returncode == 1
+    assert result.stdout.startswith(
+        "::error file=tracking/99-extra.yaml,line=2,col=7,title=trackplan (TP004)::"
+    )
+    explicit = subprocess.run(
+        ["trackplan", "check", "--format", "text"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "GITHUB_ACTIONS": "true"},
+    )
+    assert explicit.stdout.startswith("tracking/99-extra.yaml:2:7: TP004")
