@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = [
     "MAX_INT_DIGITS",
+    "MAX_PAYLOAD_CONTAINERS",
     "MAX_PAYLOAD_DEPTH",
     "BodyItem",
     "body_events",
@@ -84,6 +85,9 @@ MAX_PAYLOAD_DEPTH = 200
 #: Integers whose decimal form has more digits than this cannot be serialized by
 #: ``json.dumps`` (CPython's int-to-str limit), so the SDK could not send them.
 MAX_INT_DIGITS = 4300
+#: Objects and arrays one payload may hold, counted with repeats: a shared sub-object is
+#: serialized once per reference, so a few shared lists can stand for 2**200 values.
+MAX_PAYLOAD_CONTAINERS = 100_000
 _INT_FAST = 1 << 63
 _INT_LIMIT = 10**MAX_INT_DIGITS
 
@@ -94,9 +98,8 @@ def is_plain_json(payload: object) -> bool:
     The cheap yes/no check every payload pays (the valid path included): ``dict``
     (subclasses read through ``dict``), ``list``, ``str``, ``int``, ``bool``, ``None`` and
     finite ``float``, string keys, no
-    container seen twice, no lone surrogate. Anything else answers False and
-    :func:`first_non_json_value` explains it (which also accepts a shared, acyclic
-    sub-object that this check conservatively refuses). Never raises.
+    lone surrogate. Anything else answers False and :func:`first_non_json_value` explains
+    it. Never raises.
     """
     try:
         return _plain(payload)
@@ -105,47 +108,51 @@ def is_plain_json(payload: object) -> bool:
 
 
 def _plain(payload: object) -> bool:
-    if not isinstance(payload, dict):
+    return isinstance(payload, dict) and _plain_dict(payload, 1, [MAX_PAYLOAD_CONTAINERS])
+
+
+# Recursion is bounded by MAX_PAYLOAD_DEPTH, which also ends any reference cycle (a
+# cycle is infinitely deep); the precise walk below tells the two apart for the message.
+def _plain_dict(container: dict[object, object], depth: int, budget: list[int]) -> bool:
+    budget[0] -= 1
+    if depth > MAX_PAYLOAD_DEPTH or budget[0] < 0:
         return False
-    seen: set[int] = set()
-    stack: list[tuple[object, int]] = [(payload, 0)]
-    pop = stack.pop
-    push = stack.append
-    while stack:
-        container, depth = pop()
-        if depth >= MAX_PAYLOAD_DEPTH:
+    for key in dict.keys(container):  # read through dict: overrides are not trusted
+        if type(key) is not str or (not key.isascii() and not _encodable(key)):
             return False
-        ident = id(container)
-        if ident in seen:
-            return False
-        seen.add(ident)
-        if isinstance(container, dict):  # read through dict: overrides are not trusted
-            for key in dict.keys(container):
-                if type(key) is not str or (not key.isascii() and not _encodable(key)):
-                    return False
-            values: Iterable[object] = dict.values(container)
+    return _plain_values(dict.values(container), depth, budget)
+
+
+def _plain_values(values: Iterable[object], depth: int, budget: list[int]) -> bool:
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            if not value.isascii() and not _encodable(value):  # type: ignore[attr-defined]
+                return False
+        elif kind is int:
+            if (value >= _INT_FAST or value <= -_INT_FAST) and (  # type: ignore[operator]
+                value >= _INT_LIMIT or value <= -_INT_LIMIT  # type: ignore[operator]
+            ):
+                return False
+        elif kind is bool or value is None:
+            continue
+        elif kind is float:
+            if value - value:  # type: ignore[operator]  # nan and inf give nan
+                return False
+        elif kind is dict:
+            if not _plain_dict(value, depth + 1, budget):  # type: ignore[arg-type]
+                return False
+        elif kind is list:
+            budget[0] -= 1
+            if depth >= MAX_PAYLOAD_DEPTH or budget[0] < 0:
+                return False
+            if not _plain_values(value, depth + 1, budget):  # type: ignore[arg-type]
+                return False
+        elif isinstance(value, dict) and not isinstance(value, (str, int, float)):
+            if not _plain_dict(value, depth + 1, budget):  # a dict subclass, read as is
+                return False
         else:
-            values = container  # type: ignore[assignment]
-        for value in values:
-            kind = type(value)
-            if kind is str:
-                if not value.isascii() and not _encodable(value):  # type: ignore[attr-defined]
-                    return False
-            elif kind is int:
-                if (value >= _INT_FAST or value <= -_INT_FAST) and (  # type: ignore[operator]
-                    value >= _INT_LIMIT or value <= -_INT_LIMIT  # type: ignore[operator]
-                ):
-                    return False
-            elif kind is float:
-                if value - value:  # type: ignore[operator]  # nan and inf give nan
-                    return False
-            elif kind is dict or kind is list:
-                push((value, depth + 1))
-            elif kind is not bool and value is not None:
-                if isinstance(value, dict) and not isinstance(value, (str, int, float)):
-                    push((value, depth + 1))  # a dict subclass: the engine reads it as is
-                else:
-                    return False
+            return False
     return True
 
 
@@ -196,12 +203,20 @@ def _first_problem(payload: object, max_depth: int) -> tuple[str, str] | None:
     # "seen before" (a shared sub-object, which JSON serializes twice without harm).
     on_path: set[int] = set()
     stack: list[tuple[bool, object, tuple[object, ...]]] = [(True, payload, ())]
+    containers = 0
     while stack:
         entering, value, path = stack.pop()
         if not entering:
             on_path.discard(id(value))
             continue
         if isinstance(value, (dict, list, tuple)):
+            containers += 1
+            if containers > MAX_PAYLOAD_CONTAINERS:
+                return (
+                    f"payload holds more than {MAX_PAYLOAD_CONTAINERS:,} objects and arrays"
+                    " (counting every reference to a shared one)",
+                    json_pointer(path),
+                )
             if len(path) >= max_depth:
                 return (
                     f"payload is nested deeper than {max_depth} levels",

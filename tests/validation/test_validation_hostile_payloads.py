@@ -19,7 +19,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from trackplan.registry.payloads import MAX_PAYLOAD_DEPTH, first_non_json_value, is_plain_json
+from trackplan.registry.payloads import (
+    MAX_PAYLOAD_CONTAINERS,
+    MAX_PAYLOAD_DEPTH,
+    first_non_json_value,
+    is_plain_json,
+)
 from trackplan.registry.validation import Registry, ValidationResult
 
 PLAN = Path(__file__).parents[1] / "runtime" / "plans" / "shop.yaml"
@@ -206,9 +211,20 @@ def test_a_shared_sub_object_is_not_a_cycle(registry: Registry) -> None:
         "distinct_id": "u1",
         "properties": {"order_id": "o", "amount": 1, "a": shared, "b": [shared, shared]},
     }
-    assert not is_plain_json(payload)  # the cheap check is conservative ...
-    assert first_non_json_value(payload) is None  # ... the precise one is not
+    assert is_plain_json(payload)
+    assert first_non_json_value(payload) is None
     assert registry.validate(payload).violations == ()
+
+
+def test_exponentially_shared_sub_objects_are_refused_in_bounded_time(registry: Registry) -> None:
+    node: list[Any] = []
+    for _ in range(150):  # 2**150 values once serialized
+        node = [node, node]
+    payload = {"event": "order_created", "distinct_id": "u1", "properties": {"x": node}}
+    assert not is_plain_json(payload)
+    (only,) = registry.validate(payload).violations
+    assert only.code == "TP902"
+    assert only.message.startswith(f"payload holds more than {MAX_PAYLOAD_CONTAINERS:,}")
 
 
 @pytest.mark.parametrize(
