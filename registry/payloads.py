@@ -12,15 +12,20 @@ object, an empty or non-array ``batch``, and values JSON cannot carry.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = [
+    "MAX_INT_DIGITS",
+    "MAX_PAYLOAD_CONTAINERS",
+    "MAX_PAYLOAD_DEPTH",
     "BodyItem",
     "body_events",
     "first_non_json_value",
+    "is_plain_json",
     "json_pointer",
     "json_type",
     "malformed_reason",
+    "plain_copy",
 ]
 
 #: One event of a body: its index within the body, and the event or a TP902 message.
@@ -61,53 +66,211 @@ def malformed_reason(payload: object) -> tuple[str, str] | None:
     """``(message, pointer)`` when ``payload`` is not an event PostHog could accept."""
     if not isinstance(payload, dict):
         return f"event payload must be a JSON object, got {json_type(payload)}", ""
-    name = payload.get("event")
+    name = dict.get(payload, "event")
     if name is None:
         return "event payload has no event name (`event` is missing or null)", "/event"
     if not isinstance(name, str):
         return f"event name must be a string, got {json_type(name)}", "/event"
     if not name.strip():
         return "event name is empty", "/event"
-    props = payload.get("properties")
+    props = dict.get(payload, "properties")
     if props is not None and not isinstance(props, dict):
         return f"`properties` must be a JSON object, got {json_type(props)}", "/properties"
     return None
 
 
-def first_non_json_value(payload: object, max_depth: int = 10_000) -> tuple[str, str] | None:
+#: Deeper payloads are refused (TP902): the plan format's own nesting limit, and far
+#: below the depth at which the SDK's recursive ``clean`` and ``json.dumps`` fail.
+MAX_PAYLOAD_DEPTH = 200
+#: Integers whose decimal form has more digits than this cannot be serialized by
+#: ``json.dumps`` (CPython's int-to-str limit), so the SDK could not send them.
+MAX_INT_DIGITS = 4300
+#: Objects and arrays one payload may hold, counted with repeats: a shared sub-object is
+#: serialized once per reference, so a few shared lists can stand for 2**200 values.
+MAX_PAYLOAD_CONTAINERS = 100_000
+_INT_FAST = 1 << 63
+_INT_LIMIT = 10**MAX_INT_DIGITS
+
+
+def is_plain_json(payload: object) -> bool:
+    """True when ``payload`` holds only values JSON can carry, at most 200 levels deep.
+
+    The cheap yes/no check every payload pays (the valid path included): ``dict``
+    (subclasses read through ``dict``), ``list``, ``str``, ``int``, ``bool``, ``None`` and
+    finite ``float``, string keys, no
+    lone surrogate. Anything else answers False and :func:`first_non_json_value` explains
+    it. Never raises.
+    """
+    try:
+        return _plain(payload)
+    except Exception:
+        return False
+
+
+def _plain(payload: object) -> bool:
+    return isinstance(payload, dict) and _plain_dict(payload, 1, [MAX_PAYLOAD_CONTAINERS])
+
+
+# Recursion is bounded by MAX_PAYLOAD_DEPTH, which also ends any reference cycle (a
+# cycle is infinitely deep); the precise walk below tells the two apart for the message.
+def _plain_dict(container: dict[object, object], depth: int, budget: list[int]) -> bool:
+    budget[0] -= 1
+    if depth > MAX_PAYLOAD_DEPTH or budget[0] < 0:
+        return False
+    for key in dict.keys(container):  # read through dict: overrides are not trusted
+        if type(key) is not str or (not key.isascii() and not _encodable(key)):
+            return False
+    return _plain_values(dict.values(container), depth, budget)
+
+
+def _plain_values(values: Iterable[object], depth: int, budget: list[int]) -> bool:
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            if not value.isascii() and not _encodable(value):  # type: ignore[attr-defined]
+                return False
+        elif kind is int:
+            if (value >= _INT_FAST or value <= -_INT_FAST) and (  # type: ignore[operator]
+                value >= _INT_LIMIT or value <= -_INT_LIMIT  # type: ignore[operator]
+            ):
+                return False
+        elif kind is bool or value is None:
+            continue
+        elif kind is float:
+            if value - value:  # type: ignore[operator]  # nan and inf give nan
+                return False
+        elif kind is dict:
+            if not _plain_dict(value, depth + 1, budget):  # type: ignore[arg-type]
+                return False
+        elif kind is list:
+            budget[0] -= 1
+            if depth >= MAX_PAYLOAD_DEPTH or budget[0] < 0:
+                return False
+            if not _plain_values(value, depth + 1, budget):  # type: ignore[arg-type]
+                return False
+        elif isinstance(value, dict) and not isinstance(value, (str, int, float)):
+            if not _plain_dict(value, depth + 1, budget):  # a dict subclass, read as is
+                return False
+        else:
+            return False
+    return True
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _describe_value(value: object) -> str | None:
+    """Why one scalar cannot be sent as JSON, or None when it can."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        if not _encodable(value):
+            return "a string holding a lone surrogate is not valid UTF-8 JSON"
+        return None
+    if isinstance(value, int):
+        if value >= _INT_LIMIT or value <= -_INT_LIMIT:
+            return f"an integer of more than {MAX_INT_DIGITS:,} digits cannot be serialized as JSON"
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return f"{value!r} is not a JSON number (JSON has no NaN or Infinity)"
+        return None
+    return f"a {json_type(value)} value is not JSON"
+
+
+def first_non_json_value(
+    payload: object, max_depth: int = MAX_PAYLOAD_DEPTH
+) -> tuple[str, str] | None:
     """``(message, pointer)`` for the first value JSON cannot carry, or None.
 
-    Iterative (no recursion limit) and only run when the fast engine refuses a
-    payload, so the valid path never pays for it.
+    Iterative (no recursion limit), reads dicts through ``dict`` itself (a subclass's
+    overridden ``get``/``items`` are not trusted), tells a reference cycle from a shared
+    sub-object, and names the real type of what it refuses. Never raises.
     """
-    stack: list[tuple[object, tuple[object, ...]]] = [(payload, ())]
-    seen: set[int] = set()
+    try:
+        return _first_problem(payload, max_depth)
+    except Exception as exc:  # a hostile object: still an answer, never an exception
+        return f"payload could not be read: {type(exc).__name__}", ""
+
+
+def _first_problem(payload: object, max_depth: int) -> tuple[str, str] | None:
+    # Depth-first with exit markers, so "on the current path" (a cycle) differs from
+    # "seen before" (a shared sub-object, which JSON serializes twice without harm).
+    on_path: set[int] = set()
+    stack: list[tuple[bool, object, tuple[object, ...]]] = [(True, payload, ())]
+    containers = 0
     while stack:
-        value, path = stack.pop()
-        if len(path) > max_depth:
-            return f"payload is nested deeper than {max_depth} levels", json_pointer(path)
-        if isinstance(value, dict):
-            if id(value) in seen:
+        entering, value, path = stack.pop()
+        if not entering:
+            on_path.discard(id(value))
+            continue
+        if isinstance(value, (dict, list, tuple)):
+            containers += 1
+            if containers > MAX_PAYLOAD_CONTAINERS:
+                return (
+                    f"payload holds more than {MAX_PAYLOAD_CONTAINERS:,} objects and arrays"
+                    " (counting every reference to a shared one)",
+                    json_pointer(path),
+                )
+            if len(path) >= max_depth:
+                return (
+                    f"payload is nested deeper than {max_depth} levels",
+                    json_pointer(path),
+                )
+            if id(value) in on_path:
                 return "payload contains a reference cycle", json_pointer(path)
-            seen.add(id(value))
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    return (
-                        f"object keys must be strings, got {json_type(key)}",
-                        json_pointer(path),
-                    )
-                stack.append((item, (*path, key)))
-        elif isinstance(value, list):
-            if id(value) in seen:
-                return "payload contains a reference cycle", json_pointer(path)
-            seen.add(id(value))
-            stack.extend((item, (*path, i)) for i, item in enumerate(value))
-        elif isinstance(value, float):
-            if not math.isfinite(value):
-                return f"{value!r} is not a JSON number", json_pointer(path)
-        elif type(value) not in _JSON_TYPES and not isinstance(value, (str, int)):
-            return f"a {json_type(value)} value is not JSON", json_pointer(path)
+            on_path.add(id(value))
+            stack.append((False, value, path))
+            if isinstance(value, dict):
+                children: list[tuple[bool, object, tuple[object, ...]]] = []
+                for key, item in dict.items(value):
+                    if not isinstance(key, str):
+                        return (
+                            f"object keys must be strings, got {json_type(key)}",
+                            json_pointer(path),
+                        )
+                    if not _encodable(key):
+                        return (
+                            "an object key holding a lone surrogate is not valid UTF-8 JSON",
+                            json_pointer(path),
+                        )
+                    children.append((True, item, (*path, key)))
+                stack.extend(reversed(children))
+            else:
+                stack.extend(reversed([(True, item, (*path, i)) for i, item in enumerate(value)]))
+            continue
+        problem = _describe_value(value)
+        if problem is not None:
+            return problem, json_pointer(path)
     return None
+
+
+def plain_copy(value: object) -> object:
+    """A copy built of exact JSON types (``dict``, ``list``, ``str``, ``int``, ...).
+
+    For a payload :func:`first_non_json_value` accepted but :func:`is_plain_json` did not:
+    tuples, ``str``/``int`` subclasses such as ``StrEnum``/``IntEnum`` members, dict
+    subclasses and shared sub-objects are what ``json.dumps`` (and so the SDK) sends as
+    plain JSON, but the engine reads only exact types. Depth is bounded by the check.
+    """
+    if isinstance(value, dict):
+        return {str.__str__(key): plain_copy(item) for key, item in dict.items(value)}
+    if isinstance(value, (list, tuple)):
+        return [plain_copy(item) for item in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return value
 
 
 def body_events(body: object) -> list[BodyItem]:

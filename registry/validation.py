@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,9 +30,11 @@ from trackplan.registry.diagnostics import Diagnostic, Severity
 from trackplan.registry.payloads import (
     body_events,
     first_non_json_value,
+    is_plain_json,
     json_pointer,
     json_type,
     malformed_reason,
+    plain_copy,
 )
 from trackplan.registry.plan import EventSpec, Plan
 from trackplan.registry.policy import RulePolicy
@@ -212,7 +213,7 @@ class Registry:
         left out.
         """
         return {
-            name: entry.is_valid
+            name: _clean_check(entry.is_valid)
             for name, entry in self._events.items()
             if not entry.valid_result.violations
         }
@@ -223,15 +224,12 @@ class Registry:
             if type(payload) is dict:
                 name = payload.get("event")
                 entry = self._events.get(name) if type(name) is str else None
-                if entry is not None and entry.is_valid(payload):
+                if entry is not None and _engine_accepts(entry, payload):
                     return entry.valid_result
             return self._result(_event_name(payload), list(self.iter_violations(payload)))
         except Exception as exc:  # a bug or an engine surprise must not reach the caller
-            try:
-                where = first_non_json_value(payload)
-            except Exception:
-                where = None
-            message, pointer = where or (f"payload could not be validated: {exc}", "")
+            where = first_non_json_value(payload)
+            message, pointer = where or (_unexpected(exc), "")
             name = _event_name(payload)
             return self._result(name, self._keep("TP902", message, name, pointer))
 
@@ -240,8 +238,7 @@ class Registry:
         try:
             yield from self._iter_violations(payload)
         except Exception as exc:  # a bug or an engine surprise must not reach the caller
-            message = f"payload could not be validated: {exc}"
-            yield from self._keep("TP902", message, _event_name(payload), "")
+            yield from self._keep("TP902", _unexpected(exc), _event_name(payload), "")
 
     def _iter_violations(self, payload: object) -> Iterator[Diagnostic]:
         bad = malformed_reason(payload)
@@ -249,7 +246,15 @@ class Registry:
             yield from self._keep("TP902", bad[0], _event_name(payload), bad[1])
             return
         assert isinstance(payload, dict)
-        name: str = payload["event"]
+        name = str.__str__(dict.get(payload, "event"))  # a plain str, whatever subclass came
+        not_json = first_non_json_value(payload)
+        if not_json is not None:
+            # The SDK could not serialize it (or PostHog would refuse the batch): that is
+            # the verdict, and the engine is not asked about values it cannot read.
+            yield from self._keep("TP902", not_json[0], name, not_json[1])
+            return
+        if not is_plain_json(payload):  # tuples, enum members, shared sub-objects
+            payload = plain_copy(payload)
         entry = self._events.get(name)
         if entry is None:
             if not is_posthog_event(name):
@@ -265,11 +270,6 @@ class Registry:
             yield from self._keep("TP902", message, name, pointer)
             return
         for err in errors:
-            if err.kind.name == "type" and err.instance is None:
-                odd = _non_finite_at(payload, err.instance_path)
-                if odd is not None:  # the engine reads NaN/Infinity as null
-                    yield from self._keep("TP902", odd, name, json_pointer(err.instance_path))
-                    continue
             yield from self._map(entry, name, err)
 
     def validate_body(self, body: object) -> list[ValidationResult]:
@@ -436,20 +436,41 @@ class Registry:
 
 
 def _event_name(payload: object) -> str | None:
-    if isinstance(payload, dict):
-        name = payload.get("event")
-        if isinstance(name, str):
-            return name
-    return None
-
-
-def _non_finite_at(payload: object, path: Sequence[Any]) -> str | None:
-    value: Any = payload
+    """The payload's event name as a plain ``str``, or None; never raises."""
     try:
-        for token in path:
-            value = value[token]
-    except (KeyError, IndexError, TypeError):
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"{value!r} is not a JSON number"
+        if isinstance(payload, dict):
+            name = dict.get(payload, "event")
+            if isinstance(name, str):
+                return str.__str__(name)
+    except Exception:  # a key whose __eq__ raises, met while looking up "event"
+        pass
     return None
+
+
+def _unexpected(exc: BaseException) -> str:
+    """A TP902 message for an engine or payload surprise (type first, then its text)."""
+    try:
+        detail = str(exc)
+    except Exception:
+        detail = ""
+    detail = detail if len(detail) <= _MAX_SNIPPET else detail[: _MAX_SNIPPET - 3] + "..."
+    return f"payload could not be validated ({type(exc).__name__}" + (
+        f": {detail})" if detail else ")"
+    )
+
+
+def _engine_accepts(entry: _Compiled, payload: object) -> bool:
+    """The fast path's answer; an engine refusal to read the payload is a "no"."""
+    try:
+        return entry.is_valid(payload) and is_plain_json(payload)
+    except Exception:  # e.g. a str-subclass key: the explaining path copies it plain
+        return False
+
+
+def _clean_check(is_valid: Callable[[object], bool]) -> Callable[[object], bool]:
+    """The engine's yes/no answer, and only for payloads JSON can carry."""
+
+    def check(payload: object) -> bool:
+        return is_valid(payload) and is_plain_json(payload)
+
+    return check

@@ -271,23 +271,35 @@ class ValidationHook:
         outcome: Outcome = (
             "dropped" if Mode.DROP in modes else "tagged" if Mode.TAG in modes else "sent"
         )
-        self._counters.seen_with_violations(
-            event or "",
-            [diag.code for diag in result.violations],
-            invalid=not result.valid,
-            dropped=outcome == "dropped",
-            tagged=outcome == "tagged",
-        )
-        verdict = Verdict(event, _distinct(msg), result.valid, actions, outcome)
-        self._log_violations(event, actions, outcome)
-        if Mode.STRICT in modes:
-            self._strict.append(verdict)
-        if self._observer is not None:
-            self._observe(msg, verdict)
+        # The outcome is decided: from here on nothing may turn a drop into a send.
+        try:
+            self._counters.seen_with_violations(
+                event or "",
+                [diag.code for diag in result.violations],
+                invalid=not result.valid,
+                dropped=outcome == "dropped",
+                tagged=outcome == "tagged",
+            )
+            verdict = Verdict(event, _distinct(msg), result.valid, actions, outcome)
+            self._log_violations(event, actions, outcome)
+            if Mode.STRICT in modes:
+                self._strict.append(verdict)
+            if self._observer is not None:
+                self._observe(msg, verdict)
+        except Exception as exc:
+            self._counters.error()
+            self._log.emit(
+                logging.ERROR, "trackplan: recording a verdict failed with %s", type(exc).__name__
+            )
+            verdict = Verdict(event, None, result.valid, actions, outcome)
         if outcome == "dropped":
             return None
         if outcome == "tagged":
-            return _tagged(msg, verdict.with_mode(Mode.TAG))
+            try:
+                return _tagged(msg, verdict.with_mode(Mode.TAG))
+            except Exception:
+                self._counters.error()
+                return msg  # tagging failed: sent as it was, and counted as an error
         return msg
 
     def _log_violations(
@@ -349,19 +361,19 @@ class ValidationHook:
 
 
 def _event(msg: Message) -> str | None:
-    event = msg.get("event")
-    return event if isinstance(event, str) else None
+    event = dict.get(msg, "event") if isinstance(msg, dict) else None
+    return str.__str__(event) if isinstance(event, str) else None
 
 
 def _distinct(msg: Message) -> str | None:
-    distinct_id = msg.get("distinct_id")
-    return distinct_id if isinstance(distinct_id, str) else None
+    distinct_id = dict.get(msg, "distinct_id") if isinstance(msg, dict) else None
+    return str.__str__(distinct_id) if isinstance(distinct_id, str) else None
 
 
 def _tagged(msg: Message, violations: tuple[Diagnostic, ...]) -> Message:
     """A copy of ``msg`` whose properties list each violation's code and path."""
     tagged = dict(msg)
-    properties = msg.get("properties")
+    properties = dict.get(msg, "properties")
     tagged_properties = dict(properties) if isinstance(properties, dict) else {}
     tagged_properties[TAG_PROPERTY] = [
         {"code": diag.code, "path": diag.pointer or "/"} for diag in violations
