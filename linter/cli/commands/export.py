@@ -47,7 +47,7 @@ def schema_file_name(event: str) -> str:
     default=None,
     help="Write one <event>.schema.json per event into this directory.",
 )
-def command(plan_path: Path, output_format: str, out_dir: Path | None) -> None:
+def command(plan_path: Path, output_format: str, out_dir: Path | None) -> int:
     """Export the plan's events as JSON Schema documents."""
     del output_format  # one format today; the option keeps the command line stable
     try:
@@ -57,7 +57,7 @@ def command(plan_path: Path, output_format: str, out_dir: Path | None) -> None:
     if out_dir is None:
         json.dump(schemas, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
-        return
+        return 0
     names: dict[str, str] = {}
     for event in schemas:
         file_name = schema_file_name(event)
@@ -71,3 +71,4 @@ def command(plan_path: Path, output_format: str, out_dir: Path | None) -> None:
         text = json.dumps(schemas[event], indent=2, ensure_ascii=False) + "\n"
         (out_dir / file_name).write_text(text, encoding="utf-8")
     click.echo(f"wrote {len(names)} schema{'s' if len(names) != 1 else ''} to {out_dir}")
+    return 0
