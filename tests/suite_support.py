@@ -52,9 +52,9 @@ def tool(name: str) -> str:
 
 
 def cli_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment a CLI run gets: ours, without ``GITHUB_ACTIONS`` (which changes the
-    default output format), with ``env`` on top."""
-    full = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    """The environment a CLI run gets: ours, without GitHub Actions' variables
+    (``GITHUB_ACTIONS`` changes the default output format), with ``env`` on top."""
+    full = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     full.update(env or {})
     return full
 

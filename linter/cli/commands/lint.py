@@ -135,8 +135,8 @@ def command(
 
     output_format = default_format(output_format)
     code = 1 if any(d.severity is Severity.ERROR for d in diagnostics) else 0
-    with exit_code_if_output_closed(code):
+    with exit_code_if_output_closed(code):  # flushes stdout: a failure shows before the summary
         get_reporter(output_format)(cwd=cwd).render(diagnostics, sys.stdout)
-        if not quiet and output_format == "text":
-            click.echo(_summary(diagnostics, result.files_scanned), err=True)
+    if not quiet and output_format == "text":
+        click.echo(_summary(diagnostics, result.files_scanned), err=True)
     return code
