@@ -92,10 +92,11 @@ class _DiscoveredGroup(click.Group):
 
 
 def _replace_closed_streams() -> None:
-    """Started with stdout or stderr closed (``>&-``): write to /dev/null instead."""
-    for name in ("stdout", "stderr"):
+    """Started with a standard stream closed (``>&-``, ``<&-``): /dev/null instead (empty
+    input; output that goes nowhere), never a crash on ``None``."""
+    for name, mode in (("stdin", "rb"), ("stdout", "wb"), ("stderr", "wb")):
         if getattr(sys, name) is None:
-            setattr(sys, name, io.TextIOWrapper(open(os.devnull, "wb")))  # noqa: SIM115
+            setattr(sys, name, io.TextIOWrapper(open(os.devnull, mode)))  # noqa: SIM115
 
 
 def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

@@ -235,6 +235,13 @@ def test_closed_stdout_and_stderr_at_start_are_not_a_crash(workdir: Path) -> Non
     assert done.stdout == "1\n"
 
 
+def test_closed_stdin_is_empty_input(workdir: Path) -> None:
+    script = f'"{CLI}" validate --plan saas <&-; echo $?'
+    done = subprocess.run(["bash", "-c", script], cwd=workdir, capture_output=True, text=True)
+    assert done.stdout == "0 events checked, 0 invalid, 0 violations\n0\n", done.stderr
+    assert done.stderr == ""
+
+
 def test_usage_errors_are_exit_2(workdir: Path) -> None:
     for args in (("nope",), ("lint", "--jobs", "-1"), ("rules", "TP999"), ("check", "--x")):
         done = run_cli(*args, cwd=workdir)
