@@ -242,6 +242,14 @@ def test_closed_stdin_is_empty_input(workdir: Path) -> None:
     assert done.stderr == ""
 
 
+def test_export_to_a_directory_that_cannot_be_made_says_so(workdir: Path) -> None:
+    (workdir / "taken").write_text("a file, not a directory\n")
+    done = run_cli("export", "saas", "--out", "taken/schemas", cwd=workdir)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("trackplan export: cannot write taken/schemas: ")
+    assert len(done.stderr.splitlines()) == 1
+
+
 def test_usage_errors_are_exit_2(workdir: Path) -> None:
     for args in (("nope",), ("lint", "--jobs", "-1"), ("rules", "TP999"), ("check", "--x")):
         done = run_cli(*args, cwd=workdir)

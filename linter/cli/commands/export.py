@@ -17,6 +17,7 @@ import click
 from trackplan.linter.cli._shared import fail, plan_error_lines
 from trackplan.registry.compiler import compile_plan
 from trackplan.registry.errors import PlanError
+from trackplan.registry.fileio import atomic_write_text
 from trackplan.registry.loader import load_plan
 
 __all__ = ["command", "schema_file_name"]
@@ -66,9 +67,12 @@ def command(plan_path: Path, output_format: str, out_dir: Path | None) -> int:
                 f"events `{names[file_name]}` and `{event}` map to the same file {file_name}"
             )
         names[file_name] = event
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for file_name, event in names.items():
-        text = json.dumps(schemas[event], indent=2, ensure_ascii=False) + "\n"
-        (out_dir / file_name).write_text(text, encoding="utf-8")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for file_name, event in names.items():
+            text = json.dumps(schemas[event], indent=2, ensure_ascii=False) + "\n"
+            atomic_write_text(out_dir / file_name, text)
+    except OSError as exc:
+        fail([f"trackplan export: cannot write {exc.filename or out_dir}: {exc.strerror or exc}"])
     click.echo(f"wrote {len(names)} schema{'s' if len(names) != 1 else ''} to {out_dir}")
     return 0
