@@ -53,7 +53,7 @@ EXIT_CODES: tuple[ExitCodes, ...] = (
         "export",
         "the schemas were written",
         NEVER,
-        "a plan error; two events map to the same file name",
+        "a plan error; two events map to the same file name; `--out` cannot be written",
     ),
     ExitCodes(
         "init",
