@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,9 +49,11 @@ def test_same_option_everywhere(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(RUNS))
-def test_more_jobs_than_cpus_are_capped_with_one_warning(name: str, project: Path) -> None:
-    auto = run_cli(*RUNS[name], "--jobs", "0", cwd=project)
-    many = run_cli(*RUNS[name], "--jobs", "1000", cwd=project)
+def test_more_jobs_than_cpus_are_capped_with_one_warning(
+    name: str, project: Path, cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    auto = cli(*RUNS[name], "--jobs", "0", cwd=project)
+    many = cli(*RUNS[name], "--jobs", "1000", cwd=project)
     warning = f"trackplan: --jobs 1000 is more than the {CPUS} CPU(s) available; using {CPUS}\n"
     assert many.stderr == warning
     assert (many.returncode, many.stdout) == (auto.returncode, auto.stdout)
@@ -57,7 +61,9 @@ def test_more_jobs_than_cpus_are_capped_with_one_warning(name: str, project: Pat
 
 
 @pytest.mark.parametrize("name", sorted(RUNS))
-def test_negative_jobs_are_a_usage_error(name: str, project: Path) -> None:
-    done = run_cli(*RUNS[name], "--jobs", "-1", cwd=project)
+def test_negative_jobs_are_a_usage_error(
+    name: str, project: Path, cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    done = cli(*RUNS[name], "--jobs", "-1", cwd=project)
     assert done.returncode == 2
     assert "Invalid value for '--jobs' / '-j': -1 is not in the range x>=0." in done.stderr
