@@ -1,4 +1,4 @@
-"""What several subcommands share: config plus flags, error printing, format choice.
+"""What several subcommands share: config plus flags, error printing, format choice, --jobs.
 
 Kept out of the command modules so ``check``, ``lint`` and ``validate`` resolve
 ``[tool.trackplan]`` and report config/plan errors exactly the same way.
@@ -7,13 +7,13 @@ Kept out of the command modules so ``check``, ``lint`` and ``validate`` resolve
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+from trackplan.linter.cli._exit import CommandFailed
 from trackplan.linter.reporters import relative_path, reporter_names
 from trackplan.registry.diagnostics import Diagnostic, Severity
 
@@ -22,15 +22,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_PLAN",
+    "available_cpus",
     "config_error_lines",
     "default_format",
     "diagnostic_format_option",
     "fail",
     "ignore_option",
+    "jobs_option",
     "load_cli_config",
     "plan_error_lines",
     "select_option",
 ]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: The plan used when none is given and ``[tool.trackplan] plan`` is not set.
 DEFAULT_PLAN = Path("plans")
@@ -54,10 +58,45 @@ ignore_option = click.option(
 
 
 def fail(lines: Sequence[str]) -> NoReturn:
-    """Print ``lines`` on stderr and exit 2 (usage, config or plan error)."""
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(2)
+    """End the command: ``lines`` go to stderr and the run exits 2 (usage, config, plan or
+    baseline error). Raises :class:`~trackplan.linter.cli._exit.CommandFailed`, which the
+    group turns into the exit code."""
+    raise CommandFailed(lines)
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _cap_jobs(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    cpus = available_cpus()
+    if value > cpus:
+        click.echo(
+            f"trackplan: --jobs {value} is more than the {cpus} CPU(s) available; using {cpus}",
+            err=True,
+        )
+        return cpus
+    return value
+
+
+def jobs_option(automatic: str) -> Callable[[F], F]:
+    """``--jobs``/``-j``, the same in every command that has it: worker processes, at most
+    the CPU count (more is capped, with one warning on stderr); ``0`` (the default) means
+    automatic, which ``automatic`` describes for the command's help."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        metavar="N",
+        callback=_cap_jobs,
+        help=f"Worker processes, at most the CPU count (0: automatic, {automatic}).",
+    )
 
 
 def default_format(chosen: str | None) -> str:

@@ -3,10 +3,10 @@ has its own ``conftest``, so tests never import from ``conftest`` directly)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
+
+from suite_support import run_cli
 
 HERE = Path(__file__).parent
 PROJECTS = HERE / "projects"
@@ -17,13 +17,7 @@ def trackplan_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed ``trackplan`` command (a real subprocess)."""
-    exe = shutil.which("trackplan")
-    assert exe, "the trackplan CLI is not installed"
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("GITHUB_ACTIONS", None)
-    return subprocess.run(
-        [exe, *args], cwd=cwd, capture_output=True, text=True, env=full_env, check=False
-    )
+    return run_cli(*args, cwd=cwd, env=env)
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from adoption_helpers import PROJECTS, REPO, git
+from suite_support import running_environment_pythonpath
 
 
 @pytest.fixture
@@ -51,9 +52,12 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def pre_commit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
     env.pop("GITHUB_ACTIONS", None)
+    # pre-commit's hook virtualenvs get trackplan's dependencies from the running
+    # environment (appended after their own packages by a sitecustomize on PYTHONPATH)
+    extra = running_environment_pythonpath(tmp_path_factory.mktemp("running-env"))
     env.update(
         PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")),
-        VIRTUALENV_SYSTEM_SITE_PACKAGES="1",  # trackplan's dependencies come from here
+        PYTHONPATH=os.pathsep.join(filter(None, [extra, env.get("PYTHONPATH")])),
         PIP_NO_INDEX="1",  # offline: nothing is downloaded
         PIP_NO_BUILD_ISOLATION="0",  # build with the venv's own setuptools
         GIT_AUTHOR_NAME="t",

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from adoption_helpers import REPO
+from suite_support import run_cli, see_running_environment
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 _EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -81,12 +82,11 @@ def run_action(
 
 @pytest.fixture(scope="module")
 def venv_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """A fresh virtualenv (system site-packages for the dependencies), first on PATH."""
+    """A fresh virtualenv, first on PATH, that sees the running environment's packages
+    after its own (the dependencies; trackplan itself the action installs)."""
     venv = tmp_path_factory.mktemp("action-venv")
-    subprocess.run(
-        [sys.executable, "-m", "virtualenv", "-q", "--system-site-packages", str(venv)],
-        check=True,
-    )
+    subprocess.run([sys.executable, "-m", "virtualenv", "-q", str(venv)], check=True)
+    see_running_environment(venv)
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "VIRTUAL_ENV")}
     env.update(
         PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}",
@@ -148,13 +148,8 @@ def test_baseline_and_paths_inputs_are_passed_to_lint(
     project: Callable[[str], Path], hook_repo: tuple[Path, str], venv_env: dict[str, str]
 ) -> None:
     root = project("legacy")
-    subprocess.run(
-        ["trackplan", "lint", "--write-baseline", "grandfathered.json"],
-        cwd=root,
-        env=venv_env,
-        check=True,
-        capture_output=True,
-    )
+    written = run_cli("lint", "--write-baseline", "grandfathered.json", cwd=root)
+    assert written.returncode == 0, written.stderr
     inputs = {**defaults(), "baseline": "grandfathered.json", "paths": "app", "check": "false"}
     results = dict(run_action(inputs, hook_repo[0], root, venv_env))
     assert "trackplan check" not in results

@@ -28,11 +28,35 @@ def test_json_report_is_exact(project: Callable[[str], Path]) -> None:
     assert done.returncode == 1
 
 
-def test_allow_uncaptured_reports_but_exits_zero(project: Callable[[str], Path]) -> None:
+def _with_severity(root: Path, code: str, severity: str) -> None:
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(f'{text}\n[tool.trackplan.severity]\n{code} = "{severity}"\n')
+
+
+def test_allow_uncaptured_reports_but_uncaptured_events_do_not_fail(
+    project: Callable[[str], Path],
+) -> None:
     root = project("funnels")
     done = trackplan_cli("coverage", "--allow-uncaptured", cwd=root)
-    assert done.returncode == 0
     assert done.stdout == (EXPECTED / "stdout.txt").read_text()
+    # the unplanned `report_exported` (TP201, an error) still fails the run, as in `lint`
+    assert done.returncode == 1
+    _with_severity(root, "TP201", "warning")
+    assert trackplan_cli("coverage", cwd=root).returncode == 1  # TP601/TP602 still fail
+    done = trackplan_cli("coverage", "--allow-uncaptured", cwd=root)
+    assert done.returncode == 0
+    assert "app/trial.py:14:5: TP201 " in done.stdout
+
+
+def test_exit_code_follows_the_configured_severities(project: Callable[[str], Path]) -> None:
+    root = project("funnels")
+    _with_severity(root, "TP201", "warning")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + 'TP601 = "warning"\nTP602 = "info"\n')
+    done = trackplan_cli("coverage", cwd=root)
+    assert done.returncode == 0, done.stdout
+    assert "plans/events.yaml:7:3: TP601 " in done.stdout
 
 
 def test_fully_covered_plan_exits_zero(project: Callable[[str], Path]) -> None:
@@ -44,10 +68,15 @@ def test_fully_covered_plan_exits_zero(project: Callable[[str], Path]) -> None:
         '    posthog.capture("invite_sent", distinct_id=uid)\n'
     )
     done = trackplan_cli("coverage", cwd=root)
-    assert done.returncode == 0, done.stdout
     assert done.stdout.splitlines()[-1] == (
         "5 planned event(s), 4 captured (80%), 0 never captured, 1 unplanned"
     )
+    assert done.returncode == 1, done.stdout  # the unplanned event is a TP201 error
+    (root / "app" / "trial.py").write_text(
+        (root / "app" / "trial.py").read_text().replace('"report_exported"', '"trial_started"')
+    )
+    done = trackplan_cli("coverage", cwd=root)
+    assert done.returncode == 0, done.stdout
     assert "  2. content_viewed: app/more.py:4" in done.stdout.splitlines()
 
 

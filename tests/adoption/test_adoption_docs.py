@@ -24,6 +24,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 from adoption_helpers import HERE, REPO, git
+from suite_support import tool
 
 DOC = REPO / "docs" / "adopting.md"
 _FENCE = re.compile(r"^ *```(\w*)\n(.*?)^ *```", re.S | re.M)
@@ -80,8 +81,12 @@ def test_every_block_of_the_guide_holds_in_a_real_project(
             for line in body.splitlines():
                 if not line.startswith("$ "):
                     continue
+                program, *args = shlex.split(line[2:])
+                # trackplan and pre-commit: the running environment's, not PATH's
+                if program in ("trackplan", "pre-commit"):
+                    program = tool(program)
                 done = subprocess.run(
-                    shlex.split(line[2:]), cwd=root, env=env, capture_output=True, text=True
+                    [program, *args], cwd=root, env=env, capture_output=True, text=True
                 )
                 assert done.returncode == 0, (line, done.stdout, done.stderr)
                 assert "Traceback" not in done.stderr

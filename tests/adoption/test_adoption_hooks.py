@@ -17,6 +17,7 @@ import pytest
 from adoption_helpers import PROJECTS, REPO, git
 from pre_commit.clientlib import load_manifest
 from pre_commit.commands.run import Classifier, filter_by_include_exclude
+from suite_support import tool
 
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 
@@ -125,7 +126,11 @@ def app_repo(tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_env: dict[s
     (root / ".gitignore").write_text(".trackplan_cache/\n")
     git(root, "init", "-q", "-b", "main")
     installed = subprocess.run(
-        ["pre-commit", "install"], cwd=root, env=pre_commit_env, capture_output=True, text=True
+        [tool("pre-commit"), "install"],
+        cwd=root,
+        env=pre_commit_env,
+        capture_output=True,
+        text=True,
     )
     assert installed.returncode == 0, installed.stderr
     return root

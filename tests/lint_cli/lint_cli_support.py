@@ -5,19 +5,18 @@ installed ``trackplan`` CLI and exact expected-output comparison."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
+
+from suite_support import CLI, run_cli
 
 DATA = Path(__file__).parent / "data"
 PROJECT = DATA / "project"
 EXPECTED = DATA / "expected"
 UPDATE = os.environ.get("TRACKPLAN_UPDATE_EXPECTED") == "1"
 
-_EXE = Path(sys.executable).with_name("trackplan")
-TRACKPLAN = [str(_EXE)] if _EXE.exists() else [shutil.which("trackplan") or "trackplan"]
+TRACKPLAN = [str(CLI)]
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -26,18 +25,7 @@ def run_trackplan(
     *args: str, cwd: Path, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``trackplan <args>`` in ``cwd``; GitHub Actions variables are removed unless given."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    environment.update(env or {})
-    return subprocess.run(
-        [*TRACKPLAN, *args],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=120,
-    )
+    return run_cli(*args, cwd=cwd, env=env, encoding="utf-8", timeout=120)
 
 
 def check_expected(name: str, actual: str) -> None:

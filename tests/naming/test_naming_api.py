@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from suite_support import run_cli
 from trackplan.registry.naming import (
     CASES,
     GRAMMARS,
@@ -145,9 +146,7 @@ def test_checking_names_is_fast() -> None:
 
 
 def _check(plan: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["trackplan", "check", plan], cwd=PLANS, capture_output=True, text=True, timeout=60
-    )
+    return run_cli("check", plan, cwd=PLANS, timeout=60)
 
 
 def test_cli_check_reports_default_naming_problems_at_their_lines() -> None:

@@ -2,8 +2,9 @@
 
 The wheel is built with ``pip wheel --no-deps`` from a copy of the repository (so the
 shared work tree gets no ``build/`` or ``*.egg-info``), then installed into a fresh
-venv (``--system-site-packages`` only to reuse the already installed dependencies;
-trackplan itself must come from the wheel, which the tests check).
+venv that sees the running environment's packages after its own (to reuse the installed
+dependencies, see ``tests/suite_support.py``; trackplan itself must come from the wheel,
+which the tests check).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from packaging_support import REPO, configured_packages, shipped_source_files
+from suite_support import see_running_environment
 
 _SKIP_DIRS = {".git", "tests", "build", "dist", "bench", ".venv", "venv"}
 
@@ -102,8 +104,9 @@ def test_wheel_holds_only_the_trackplan_namespace(wheel: Path, wheel_names: set[
 def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("venv") / "env"
     here = root.parent
-    proc = _run([sys.executable, "-m", "venv", "--system-site-packages", str(root)], cwd=here)
+    proc = _run([sys.executable, "-m", "venv", str(root)], cwd=here)
     assert proc.returncode == 0, proc.stderr
+    see_running_environment(root)
     pip = [str(root / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-index"]
     proc = _run([*pip, str(wheel)], cwd=here)
     assert proc.returncode == 0, proc.stdout + proc.stderr

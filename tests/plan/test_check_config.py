@@ -6,6 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from suite_support import run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -18,9 +20,7 @@ def _project(tmp_path: Path, config: str) -> Path:
 
 
 def _check(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["trackplan", "check", *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
+    return run_cli("check", *args, cwd=cwd)
 
 
 def test_check_uses_the_configured_plan_from_a_subdirectory(tmp_path: Path) -> None:
@@ -50,27 +50,11 @@ def test_check_reports_config_errors_with_file_and_key(tmp_path: Path) -> None:
 
 
 def test_check_writes_github_annotations_under_github_actions(tmp_path: Path) -> None:
-    import os
-
     project = _project(tmp_path, "")
-    result = subprocess.run(
-        ["trackplan", "check"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "GITHUB_ACTIONS": "true"},
-    )
+    result = run_cli("check", cwd=project, env={"GITHUB_ACTIONS": "true"})
     assert result.returncode == 1
     assert result.stdout.startswith(
         "::error file=tracking/99-extra.yaml,line=2,col=7,title=trackplan (TP004)::"
     )
-    explicit = subprocess.run(
-        ["trackplan", "check", "--format", "text"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "GITHUB_ACTIONS": "true"},
-    )
+    explicit = run_cli("check", "--format", "text", cwd=project, env={"GITHUB_ACTIONS": "true"})
     assert explicit.stdout.startswith("tracking/99-extra.yaml:2:7: TP004")

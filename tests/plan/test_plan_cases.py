@@ -9,14 +9,12 @@ last line `[exit N]`. Run with `TRACKPLAN_REGEN=1` to rewrite the expected files
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from suite_support import run_cli
 
 CASES = Path(__file__).parent / "cases"
-TRACKPLAN = shutil.which("trackplan") or "trackplan"
 
 
 def _cases() -> list[Path]:
@@ -27,13 +25,7 @@ def _run(case: Path) -> str:
     plan = "plan" if (case / "plan").is_dir() else "plan.yaml"
     args_file = case / "args.txt"
     extra = args_file.read_text().split() if args_file.exists() else []
-    done = subprocess.run(
-        [TRACKPLAN, "check", *extra, plan],
-        cwd=case,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_cli("check", *extra, plan, cwd=case, timeout=60)
     assert "Traceback" not in done.stderr, done.stderr
     return f"{done.stdout}[exit {done.returncode}]\n"
 

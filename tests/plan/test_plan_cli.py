@@ -4,19 +4,18 @@ errors and the shipped schema (real subprocesses of the installed CLI)."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import jsonschema
 import yaml
+from suite_support import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
-TRACKPLAN = shutil.which("trackplan") or "trackplan"
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([TRACKPLAN, *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    return run_cli(*args, cwd=cwd, timeout=60)
 
 
 def test_check_without_arguments_checks_plans_dir_and_example_is_clean() -> None:

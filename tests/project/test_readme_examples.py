@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
+from suite_support import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -21,9 +21,7 @@ def test_readme_plan_example_is_a_clean_plan(tmp_path: Path) -> None:
     (block,) = re.findall(plan_block, README, re.S)
     plan = tmp_path / "plan.yaml"
     plan.write_text(block, encoding="utf-8")
-    result = subprocess.run(
-        ["trackplan", "check", str(plan)], capture_output=True, text=True, check=False
-    )
+    result = run_cli("check", plan)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
@@ -31,9 +29,7 @@ COMMANDS = re.findall(r"^\| `trackplan (\w+)", _section("CLI reference"), re.M)
 
 
 def test_cli_reference_lists_every_command() -> None:
-    help_text = subprocess.run(
-        ["trackplan", "--help"], capture_output=True, text=True, check=True
-    ).stdout
+    help_text = run_cli("--help").stdout
     listed = re.findall(r"^  (\w+)  ", help_text.split("Commands:", 1)[1], re.M)
     assert sorted(COMMANDS) == sorted(listed)
 
@@ -43,9 +39,7 @@ def test_cli_reference_options_exist(name: str) -> None:
     row = next(
         line for line in _section("CLI reference").splitlines() if f"`trackplan {name}" in line
     )
-    help_text = subprocess.run(
-        ["trackplan", name, "--help"], capture_output=True, text=True, check=True
-    ).stdout
+    help_text = run_cli(name, "--help").stdout
     for option in re.findall(r"`(--[a-z-]+)", row):
         assert option in help_text, f"{name} --help does not mention {option}"
 

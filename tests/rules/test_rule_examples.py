@@ -11,12 +11,12 @@ analysed by ``ProjectAnalyzer`` in a temporary project holding ``app.py`` and
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from suite_support import run_cli
 from trackplan.linter.analysis import AnalysisSettings, ProjectAnalyzer
 from trackplan.registry.diagnostics import Diagnostic, Severity
 from trackplan.registry.loader import check_plan
@@ -67,13 +67,7 @@ def _validate_cli(text: str, plan_path: Path, tmp_path: Path) -> list[Diagnostic
     """Bytes that are not JSON, validated by the real CLI (JSONL, one line)."""
     events = tmp_path / "events.jsonl"
     events.write_text(text + "\n", encoding="utf-8")
-    proc = subprocess.run(
-        ["trackplan", "validate", "--plan", str(plan_path), "--format", "json", str(events)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    proc = run_cli("validate", "--plan", plan_path, "--format", "json", events, timeout=60)
     assert proc.returncode in (0, 1), proc.stderr
     return [
         Diagnostic(v["code"], Severity(v["severity"]), v["message"])

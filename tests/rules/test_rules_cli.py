@@ -6,19 +6,13 @@ import json
 import subprocess
 from pathlib import Path
 
+from suite_support import run_cli
 from trackplan.linter.docs import render_rule_page, render_rule_reference, render_rule_table
 from trackplan.registry.rules import catalogue, get_rule
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["trackplan", "rules", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
+    return run_cli("rules", *args, cwd=cwd, timeout=60)
 
 
 def test_rules_lists_every_rule_with_severity_slug_and_summary(tmp_path: Path) -> None:

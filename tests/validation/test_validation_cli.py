@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from suite_support import CLI, run_cli
 
 CORPUS = Path(__file__).parent / "cli_corpus"
 CASES = sorted(p for p in CORPUS.iterdir() if (p / "args").is_file())
@@ -21,9 +22,7 @@ CASES = sorted(p for p in CORPUS.iterdir() if (p / "args").is_file())
 def run_trackplan(
     args: list[str], cwd: Path, stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        ["trackplan", *args], cwd=cwd, input=stdin, capture_output=True, timeout=120, check=False
-    )
+    return run_cli(*args, cwd=cwd, input=stdin, text=False, timeout=120)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -93,7 +92,7 @@ def _peak_rss_kib(args: list[str], cwd: Path) -> tuple[int, bytes]:
         "sys.stdout.flush(); sys.stdout.buffer.write(p.stdout)\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", probe, "trackplan", *args],
+        [sys.executable, "-c", probe, str(CLI), *args],
         cwd=cwd,
         capture_output=True,
         check=True,

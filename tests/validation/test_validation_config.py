@@ -7,18 +7,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from suite_support import run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPRECATED = '{"event": "checkout_started", "distinct_id": "u1", "properties": {}}\n'
 
 
 def _validate(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["trackplan", "validate", "--format", "json", *args, "events.jsonl"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_cli("validate", "--format", "json", *args, "events.jsonl", cwd=cwd)
 
 
 def test_validate_uses_configured_plan_and_severity(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import jsonschema
+from suite_support import run_cli
 from trackplan.registry.compiler import compile_plan
 from trackplan.registry.loader import load_plan
 from trackplan.registry.validation import Registry
@@ -17,14 +18,7 @@ SAMPLES = ROOT / "plans" / "saas-samples.jsonl"
 
 
 def export(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["trackplan", "export", "--format", "jsonschema", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli("export", "--format", "jsonschema", *args, cwd=cwd, timeout=120)
 
 
 def test_stdout_is_one_schema_per_event_in_plan_order() -> None:

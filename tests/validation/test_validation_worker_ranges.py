@@ -10,21 +10,18 @@ without newline, and compare against ``--jobs 1``.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
+
+from suite_support import run_cli
 
 CORPUS = Path(__file__).parent / "cli_corpus"
 SAMPLES = Path(__file__).resolve().parents[2] / "plans" / "saas-samples.jsonl"
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        ["trackplan", "validate", "--plan", str(CORPUS / "plan.yaml"), *args],
-        cwd=cwd,
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli("validate", "--plan", CORPUS / "plan.yaml", *args, cwd=cwd, text=False)
 
 
 def _lines() -> list[bytes]:
@@ -53,11 +50,16 @@ def _write_ranges_file(path: Path) -> int:
 def test_ranges_give_the_single_process_output_in_order(tmp_path: Path) -> None:
     total = _write_ranges_file(tmp_path / "ranges.jsonl")
     outputs: dict[tuple[str, str], bytes] = {}
+    cpus = len(os.sched_getaffinity(0))
     for jobs in ("1", "2", "3"):
+        # --jobs is capped at the CPU count, with one warning
+        capped = (
+            f"trackplan: --jobs {jobs} is more than the {cpus} CPU(s) available; using {cpus}\n"
+        )
         for fmt in ("text", "json"):
             proc = _run(["ranges.jsonl", "--format", fmt, "--jobs", jobs], tmp_path)
             assert proc.returncode == 1, proc.stderr
-            assert proc.stderr == b""
+            assert proc.stderr == (capped.encode() if int(jobs) > cpus else b"")
             outputs[jobs, fmt] = proc.stdout
     for fmt in ("text", "json"):
         assert outputs["1", fmt] == outputs["2", fmt] == outputs["3", fmt]

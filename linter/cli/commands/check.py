@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import click
+from trackplan.linter.cli._exit import exit_code_if_output_closed
 from trackplan.linter.cli._shared import (
     DEFAULT_PLAN,
     default_format,
@@ -38,7 +39,7 @@ def command(
     output_format: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
-) -> None:
+) -> int:
     """Check tracking plan files (YAML files or directories, merged into one plan)."""
     config = load_cli_config(Path.cwd(), select=select, ignore=ignore)
     paths = list(plans) or [config.plan or DEFAULT_PLAN]
@@ -53,5 +54,7 @@ def command(
 
     result = check_plan(paths, policy=config.policy)
     reporter = get_reporter(default_format(output_format))(cwd=Path.cwd(), show_source=False)
-    reporter.render(result.diagnostics, sys.stdout)
-    sys.exit(0 if result.ok else 1)
+    code = 0 if result.ok else 1
+    with exit_code_if_output_closed(code):
+        reporter.render(result.diagnostics, sys.stdout)
+    return code

@@ -17,6 +17,7 @@ import click
 from trackplan.linter.cli._shared import fail, plan_error_lines
 from trackplan.registry.compiler import compile_plan
 from trackplan.registry.errors import PlanError
+from trackplan.registry.fileio import atomic_write_text
 from trackplan.registry.loader import load_plan
 
 __all__ = ["command", "schema_file_name"]
@@ -47,7 +48,7 @@ def schema_file_name(event: str) -> str:
     default=None,
     help="Write one <event>.schema.json per event into this directory.",
 )
-def command(plan_path: Path, output_format: str, out_dir: Path | None) -> None:
+def command(plan_path: Path, output_format: str, out_dir: Path | None) -> int:
     """Export the plan's events as JSON Schema documents."""
     del output_format  # one format today; the option keeps the command line stable
     try:
@@ -57,7 +58,7 @@ def command(plan_path: Path, output_format: str, out_dir: Path | None) -> None:
     if out_dir is None:
         json.dump(schemas, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
-        return
+        return 0
     names: dict[str, str] = {}
     for event in schemas:
         file_name = schema_file_name(event)
@@ -66,8 +67,12 @@ def command(plan_path: Path, output_format: str, out_dir: Path | None) -> None:
                 f"events `{names[file_name]}` and `{event}` map to the same file {file_name}"
             )
         names[file_name] = event
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for file_name, event in names.items():
-        text = json.dumps(schemas[event], indent=2, ensure_ascii=False) + "\n"
-        (out_dir / file_name).write_text(text, encoding="utf-8")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for file_name, event in names.items():
+            text = json.dumps(schemas[event], indent=2, ensure_ascii=False) + "\n"
+            atomic_write_text(out_dir / file_name, text)
+    except OSError as exc:
+        fail([f"trackplan export: cannot write {exc.filename or out_dir}: {exc.strerror or exc}"])
     click.echo(f"wrote {len(names)} schema{'s' if len(names) != 1 else ''} to {out_dir}")
+    return 0

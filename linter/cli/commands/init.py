@@ -7,10 +7,10 @@ configuration is unusable.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
+from trackplan.linter.cli._shared import fail
 from trackplan.linter.reporters import relative_path
 
 __all__ = ["command"]
@@ -36,7 +36,7 @@ __all__ = ["command"]
 @click.option("--force", is_flag=True, help="Overwrite the plan file, baseline and config table.")
 def command(
     path: Path, plan_dir: Path | None, baseline: Path | None, no_baseline: bool, force: bool
-) -> None:
+) -> int:
     """Scan PATH for tracking calls and write a starting plan, config and baseline."""
     from trackplan.linter.config import ConfigError
     from trackplan.linter.init.pyproject import PyprojectError
@@ -54,16 +54,14 @@ def command(
             force=force,
         )
     except (InitError, PyprojectError, ConfigError) as exc:
-        click.echo(f"trackplan init: {exc}", err=True)
-        sys.exit(2)
+        fail([f"trackplan init: {exc}"])
     except PlanError as exc:
-        for diag in exc.diagnostics:
-            click.echo(
-                f"trackplan init: {diag.path}:{diag.line}:{diag.column}: "
-                f"{diag.code} {diag.message}",
-                err=True,
-            )
-        sys.exit(2)
+        fail(
+            [
+                f"trackplan init: {diag.path}:{diag.line}:{diag.column}: {diag.code} {diag.message}"
+                for diag in exc.diagnostics
+            ]
+        )
     cwd = Path.cwd()
 
     def rel(target: Path | str) -> str:
@@ -99,3 +97,4 @@ def command(
             click.echo(f"  {event.name} -> {event.suggestion or '?'}")
     baseline_arg = f" --baseline {rel(result.baseline)}" if result.baseline else ""
     click.echo(f"next: review the TODOs, then `trackplan check` and `trackplan lint{baseline_arg}`")
+    return 0

@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
+from trackplan.linter.cli._exit import exit_code_if_output_closed
 from trackplan.linter.cli._shared import (
     config_error_lines,
     default_format,
     diagnostic_format_option,
     fail,
     ignore_option,
+    jobs_option,
     load_cli_config,
     plan_error_lines,
     select_option,
@@ -66,7 +68,7 @@ def _only_changed(diagnostics: list[Diagnostic], root: Path, ref: str) -> list[D
     help="Tracking plan file or directory (overrides [tool.trackplan] plan).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .trackplan_cache/.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
+@jobs_option("one per CPU")
 @click.option(
     "--baseline",
     type=click.Path(path_type=Path),
@@ -87,12 +89,12 @@ def command(
     extend_select: tuple[str, ...],
     plan: Path | None,
     no_cache: bool,
-    jobs: int | None,
+    jobs: int,
     baseline: Path | None,
     write_baseline: Path | None,
     changed_since: str | None,
     quiet: bool,
-) -> None:
+) -> int:
     """Check tracking calls in Python code (default: the whole project) against the plan."""
     from trackplan.linter.runner import run_lint
     from trackplan.registry.errors import PlanError
@@ -102,7 +104,9 @@ def command(
         cwd, plan=plan, select=select, ignore=ignore, extend_select=extend_select
     )
     try:
-        result = run_lint(list(paths) or [config.root], config, use_cache=not no_cache, jobs=jobs)
+        result = run_lint(
+            list(paths) or [config.root], config, use_cache=not no_cache, jobs=jobs or None
+        )
     except PlanError as exc:
         fail(plan_error_lines(exc.diagnostics, cwd))
     except ConfigError as exc:
@@ -117,7 +121,7 @@ def command(
         count = write(write_baseline, diagnostics)
         if not quiet:
             click.echo(f"Wrote {count} baseline entries to {write_baseline}.", err=True)
-        sys.exit(0)
+        return 0
     if baseline is not None:
         from trackplan.linter.baseline import Baseline, BaselineError
 
@@ -130,7 +134,9 @@ def command(
         diagnostics = sorted([*new, *config.policy.apply(stale)], key=Diagnostic.sort_key)
 
     output_format = default_format(output_format)
-    get_reporter(output_format)(cwd=cwd).render(diagnostics, sys.stdout)
+    code = 1 if any(d.severity is Severity.ERROR for d in diagnostics) else 0
+    with exit_code_if_output_closed(code):  # flushes stdout: a failure shows before the summary
+        get_reporter(output_format)(cwd=cwd).render(diagnostics, sys.stdout)
     if not quiet and output_format == "text":
         click.echo(_summary(diagnostics, result.files_scanned), err=True)
-    sys.exit(1 if any(d.severity is Severity.ERROR for d in diagnostics) else 0)
+    return code

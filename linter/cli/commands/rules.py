@@ -63,7 +63,7 @@ def find_rules(names: tuple[str, ...]) -> list[type[Rule]]:
     is_flag=True,
     help="Every rule's full documentation, not just the list.",
 )
-def command(codes: tuple[str, ...], output_format: str, show_all: bool) -> None:
+def command(codes: tuple[str, ...], output_format: str, show_all: bool) -> int:
     """List the rule catalogue, or print the documentation of the rules named by CODE."""
     named = find_rules(codes) if codes else None
     if output_format == "json":
@@ -76,3 +76,4 @@ def command(codes: tuple[str, ...], output_format: str, show_all: bool) -> None:
     else:
         text = render_rule_list()
     click.echo(text, nl=False)
+    return 0

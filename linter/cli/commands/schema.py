@@ -14,6 +14,8 @@ __all__ = ["command"]
 
 
 @click.command("schema")
-def command() -> None:
+def command() -> int:
     """Print the JSON Schema of the plan format (for editors and other tools)."""
-    click.echo(plan_schema_text(), nl=not plan_schema_text().endswith("\n"))
+    text = plan_schema_text()
+    click.echo(text, nl=not text.endswith("\n"))
+    return 0

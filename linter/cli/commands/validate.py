@@ -14,12 +14,16 @@ reading in :mod:`trackplan.linter.payload_input`, rendering in
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import click
-from trackplan.linter.cli._shared import DEFAULT_PLAN, fail, load_cli_config, plan_error_lines
+from trackplan.linter.cli._shared import (
+    DEFAULT_PLAN,
+    fail,
+    jobs_option,
+    load_cli_config,
+    plan_error_lines,
+)
 from trackplan.linter.payload_input import MAX_LINE_BYTES, InputResult, iter_input_results
 from trackplan.linter.payload_workers import _WORKER, _auto_jobs, _init_worker, _validate_inputs
 from trackplan.registry.errors import PlanError
@@ -52,14 +56,8 @@ __all__ = [
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Worker processes for JSONL input (0: one per CPU, up to 4, for inputs over 8 MiB).",
-)
-def command(plan_path: Path | None, files: tuple[str, ...], output_format: str, jobs: int) -> None:
+@jobs_option("for JSONL input over 8 MiB one per CPU, up to 4, else 1")
+def command(plan_path: Path | None, files: tuple[str, ...], output_format: str, jobs: int) -> int:
     """Validate event payloads (JSONL, a JSON event, an array or a batch body) against a plan.
 
     FILE may be `-` (or omitted) for standard input.
@@ -75,19 +73,13 @@ def command(plan_path: Path | None, files: tuple[str, ...], output_format: str, 
     except PlanError as exc:
         fail(plan_error_lines(exc.diagnostics, Path.cwd()))
     except Exception as exc:  # a plan the engine cannot compile is a plan error
-        click.echo(f"{plan_path}: plan cannot be compiled for validation: {exc}", err=True)
-        sys.exit(2)
+        fail([f"{plan_path}: plan cannot be compiled for validation: {exc}"])
     try:
         counts = _validate_inputs(
             registry, plan_path, inputs, output_format, jobs or _auto_jobs(inputs)
         )
-    except BrokenPipeError:  # e.g. `| head`: the reader is gone, stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
     except OSError as exc:
-        click.echo(f"input/output error: {exc}", err=True)
-        sys.exit(2)
-    except Exception as exc:  # e.g. a worker process died: report, never a traceback
-        click.echo(f"validation failed: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(2)
-    sys.exit(1 if counts.invalid else 0)
+        if exc.filename is None:  # stdout (`| head`, a full disk): the group's to report
+            raise
+        fail([f"trackplan: input/output error: {exc}"])
+    return 1 if counts.invalid else 0
