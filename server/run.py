@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import socket
 import sys
 import threading
@@ -180,6 +181,10 @@ class Service:
         """Serve in this thread until SIGINT/SIGTERM; then close everything."""
         if self.forwarder is not None:
             self.forwarder.start()
+        # uvicorn handles SIGINT/SIGTERM while serving and raises them again once it has
+        # shut down; these handlers make that a clean exit 0 after closing the store.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: None)
         try:
             asyncio.run(self._serve())
         finally:
