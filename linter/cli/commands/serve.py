@@ -71,6 +71,13 @@ def require_serve_extra() -> None:
     help="all events, only valid ones, or all with $trackplan_violations on invalid ones.",
 )
 @click.option("--forward-api-key", help="Project key for upstream [default: each event's own].")
+@click.option(
+    "--forward-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds before an upstream request counts as failed (then retried with backoff).",
+)
 @click.option("--reload", is_flag=True, help="Reload the plan when its files change.")
 @click.option(
     "--rate-limit",
@@ -100,6 +107,7 @@ def command(
     forward: str | None,
     forward_mode: str,
     forward_api_key: str | None,
+    forward_timeout: float,
     reload: bool,
     rate_limit: float | None,
     max_body_mb: float | None,
@@ -129,6 +137,7 @@ def command(
         forward=forward,
         forward_mode=ForwardMode(forward_mode),
         forward_api_key=forward_api_key,
+        forward_timeout=forward_timeout,
         reload=reload,
         rate_limit=rate_limit,
         max_body=int(max_body_mb * _MB) if max_body_mb else None,
