@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import uuid as uuid_module
+import re
 import zlib
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
@@ -45,6 +44,12 @@ SINGLE_LIMIT = 2 * 1024 * 1024
 BATCH_LIMIT = 20 * 1024 * 1024
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_HEX = "[0-9a-fA-F]"
+#: What PostHog's capture parses as a UUID: hyphenated, simple, braced or URN form.
+_UUID = re.compile(
+    rf"(?:urn:uuid:)?(?:{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
+    rf"|\{{{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}\}}|{_HEX}{{32}})"
+)
 
 
 class BodyError(Exception):
@@ -143,14 +148,14 @@ class CapturedEvent(NamedTuple):
 
 
 def _key_of(value: object) -> str | None:
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return None
     for name in ("api_key", "token"):
         key = value.get(name)
         if isinstance(key, str) and key:
             return key
     props = value.get("properties")
-    if isinstance(props, Mapping):
+    if isinstance(props, dict):
         key = props.get("token")
         if isinstance(key, str) and key:
             return key
@@ -172,19 +177,19 @@ def split_body(body: object) -> list[CapturedEvent]:
 
 def distinct_id_of(payload: object) -> object:
     """The distinct id PostHog reads: top-level, else ``properties.distinct_id``."""
-    if not isinstance(payload, Mapping):
+    if not isinstance(payload, dict):
         return None
     found = payload.get("distinct_id")
     if found is None:
         props = payload.get("properties")
-        if isinstance(props, Mapping):
+        if isinstance(props, dict):
             found = props.get("distinct_id")
     return found
 
 
 def capture_rejection(payload: object) -> str | None:
     """Why PostHog's capture endpoint would refuse this event with a 400, or None."""
-    if not isinstance(payload, Mapping):
+    if not isinstance(payload, dict):
         return f"event must be a JSON object, got {json_type(payload)}"
     name = payload.get("event")
     if not isinstance(name, str) or not name:
@@ -200,8 +205,6 @@ def capture_rejection(payload: object) -> str | None:
     if event_uuid is not None:
         if not isinstance(event_uuid, str):
             return f"uuid must be a string, got {json_type(event_uuid)}"
-        try:
-            uuid_module.UUID(event_uuid)
-        except ValueError:
+        if _UUID.fullmatch(event_uuid) is None:
             return "uuid is not a valid UUID"
     return None

@@ -60,6 +60,7 @@ class ServeOptions:
     max_body: int | None = None
     max_db_bytes: int | None = None
     busy_timeout: float = 2.0
+    fsync: bool = False
     policy: RulePolicy | None = None
     extra_routes: Sequence[BaseRoute] = field(default_factory=tuple)
 
@@ -103,6 +104,7 @@ class Service:
             options.db,
             busy_timeout=options.busy_timeout,
             max_bytes=options.max_db_bytes,
+            fsync=options.fsync,
             on_outbox=self._wake_forwarder,
         )
         if options.forward:
@@ -142,7 +144,10 @@ class Service:
     def _bind(self) -> socket.socket:
         host = self.options.host
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP explicitly: asyncio turns on TCP_NODELAY only for sockets that say so,
+        # and without it small answers wait for delayed ACKs (about 40 ms each).
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, self.options.port))

@@ -97,6 +97,11 @@ def require_serve_extra() -> None:
     default=None,
     help="Cap the store's size; beyond it captures get 503 (nothing is acknowledged).",
 )
+@click.option(
+    "--fsync",
+    is_flag=True,
+    help="Flush every commit to disk (survives power loss, not only crashes; slower).",
+)
 def command(
     plan_path: Path | None,
     host: str,
@@ -112,6 +117,7 @@ def command(
     rate_limit: float | None,
     max_body_mb: float | None,
     max_db_mb: float | None,
+    fsync: bool,
 ) -> None:
     """Receive PostHog events, validate each against the plan, store the verdicts.
 
@@ -142,6 +148,7 @@ def command(
         rate_limit=rate_limit,
         max_body=int(max_body_mb * _MB) if max_body_mb else None,
         max_db_bytes=int(max_db_mb * _MB) if max_db_mb else None,
+        fsync=fsync,
         policy=config.policy,
     )
     problems = options.problems()
