@@ -9,7 +9,8 @@ Contract:
   would refuse; 401 for a key outside ``--api-key``; 413 over the size limits; 429 over
   the rate limit; 503 when the store could not commit (nothing was stored).
 - ``GET /_trackplan/events`` (filters ``event``, ``valid``, ``code``, ``distinct_id``,
-  ``after``, ``limit``), ``GET /_trackplan/stats``, ``DELETE /_trackplan/events``,
+  ``after``, ``limit``: default 10,000, at most 100,000; page on with ``after`` = the
+  last ``id``), ``GET /_trackplan/stats``, ``DELETE /_trackplan/events``,
   ``GET /_trackplan/health``; a bearer token is required when one is configured.
 - Logs carry event names, codes and JSON pointers, never property values.
 """
@@ -32,7 +33,14 @@ from trackplan.server.bodies import BATCH_LIMIT, SINGLE_LIMIT, BodyError, decode
 from trackplan.server.guards import KeyAllowlist, RateLimiter, token_ok
 from trackplan.server.ingest import ForwardMode, build_rows
 from trackplan.server.reload import PlanHolder
-from trackplan.server.store import MAX_LIMIT, EventFilter, Store, StoreError, StoreUnavailable
+from trackplan.server.store import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    EventFilter,
+    Store,
+    StoreError,
+    StoreUnavailable,
+)
 
 __all__ = ["CAPTURE_PATHS", "AppSettings", "create_app"]
 
@@ -81,17 +89,29 @@ def _cors(request: Request, response: Response) -> Response:
     return response
 
 
+#: Bytes of an oversized body read and dropped before answering 413, so the client is
+#: still sending when the answer comes (closing on it early makes it see a broken pipe).
+_DRAIN = 32 * 1024 * 1024
+
+
 async def _read_capped(request: Request, limit: int) -> bytes:
+    """The body, or :class:`BodyError` 413 once it passes ``limit`` (memory stays bounded)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise BodyError(413, f"body is larger than {limit // (1024 * 1024)} MB")
+    too_big = declared is not None and declared.isdigit() and int(declared) > limit + _DRAIN
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyError(413, f"body is larger than {limit // (1024 * 1024)} MB")
-        chunks.append(chunk)
+    if not too_big:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                chunks.clear()
+                too_big = size > limit + _DRAIN
+                if too_big:
+                    break
+                continue
+            chunks.append(chunk)
+    if too_big or size > limit:
+        raise BodyError(413, f"body is larger than {limit // (1024 * 1024)} MB")
     return b"".join(chunks)
 
 
@@ -230,7 +250,7 @@ def _filter(params: Any) -> EventFilter:
         if lowered not in _TRUE | _FALSE:
             raise ValueError(f"`valid` must be true or false, got {raw_valid!r}")
         valid = lowered in _TRUE
-    limit = _int(params["limit"], "limit", 1) if "limit" in params else 100
+    limit = _int(params["limit"], "limit", 1) if "limit" in params else DEFAULT_LIMIT
     return EventFilter(
         event=params.get("event"),
         valid=valid,

@@ -37,7 +37,16 @@ from typing import Any, NamedTuple
 
 import orjson
 
-__all__ = ["EventFilter", "EventRow", "Store", "StoreError", "StoreUnavailable", "read_store"]
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "EventFilter",
+    "EventRow",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+    "read_store",
+]
 
 _SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -72,7 +81,8 @@ _INSERT = (
 )
 #: Most rows one transaction takes from the queue (a batch request is never split).
 _GROUP_ROWS = 5000
-MAX_LIMIT = 10_000
+MAX_LIMIT = 100_000
+DEFAULT_LIMIT = 10_000
 
 
 class StoreError(Exception):
@@ -108,7 +118,7 @@ class EventFilter:
     code: str | None = None
     distinct_id: str | None = None
     after: int = 0
-    limit: int = 100
+    limit: int = DEFAULT_LIMIT
 
     def where(self) -> tuple[str, list[Any]]:
         clauses = ["id > ?"]

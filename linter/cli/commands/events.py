@@ -54,7 +54,7 @@ def render_text(events: list[dict[str, Any]]) -> str:
 @click.option("--distinct-id", help="Only events of this distinct id.")
 @click.option("--after", type=click.IntRange(min=0), default=0, help="Only ids above this.")
 @click.option(
-    "--limit", type=click.IntRange(1, 10_000), default=1000, show_default=True, help="At most."
+    "--limit", type=click.IntRange(1, 100_000), default=10_000, show_default=True, help="At most."
 )
 @click.option(
     "--format",
