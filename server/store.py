@@ -27,6 +27,7 @@ without the ``serve`` extra installed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import sqlite3
 import threading
@@ -63,7 +64,6 @@ CREATE TABLE IF NOT EXISTS events (
     api_key TEXT
 );
 CREATE INDEX IF NOT EXISTS events_event ON events(event);
-CREATE INDEX IF NOT EXISTS events_distinct_id ON events(distinct_id);
 CREATE TABLE IF NOT EXISTS violation_codes (
     event_id INTEGER NOT NULL,
     code TEXT NOT NULL
@@ -193,11 +193,20 @@ class Store:
         if max_bytes is not None:
             page = self._conn.execute("PRAGMA page_size").fetchone()[0]
             self._conn.execute(f"PRAGMA max_page_count={max(1, max_bytes // page)}")
+        # Checkpoints (copying the WAL into the database file, with an fsync) run on their
+        # own connection and thread, so a commit never waits for one.
+        self._conn.execute("PRAGMA wal_autocheckpoint=0")
+        self._conn.execute("PRAGMA cache_size=-32768")
         self._on_outbox = on_outbox
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self.duplicates = 0
+        self._closing = threading.Event()
         self._thread = threading.Thread(target=self._run, name="trackplan-store", daemon=True)
         self._thread.start()
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint_loop, name="trackplan-checkpoint", daemon=True
+        )
+        self._checkpointer.start()
 
     # writing ----------------------------------------------------------------------------
 
@@ -240,10 +249,28 @@ class Store:
         return int(self.run_sync(action))
 
     def close(self) -> None:
+        self._closing.set()
         if self._thread.is_alive():
             self._jobs.put(_STOP)
             self._thread.join(timeout=10)
+        self._checkpointer.join(timeout=10)
+        with contextlib.suppress(sqlite3.Error):  # else a later open replays the WAL
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._conn.close()
+
+    def _checkpoint_loop(self, interval: float = 0.25) -> None:
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout, check_same_thread=False)
+        except sqlite3.Error:
+            return
+        try:
+            while not self._closing.wait(interval):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    continue  # busy or locked: the next round catches up
+        finally:
+            conn.close()
 
     def _run(self) -> None:
         jobs = self._jobs
