@@ -146,7 +146,11 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
                     limit=limit,
                     content_encoding=headers.get("content-encoding"),
                     content_type=headers.get("content-type"),
-                    compression=request.query_params.get("compression"),
+                    compression=(
+                        request.query_params.get("compression")
+                        if request.scope.get("query_string")
+                        else None
+                    ),
                 )
                 events = split_body(body)
             except BodyError as exc:

@@ -167,12 +167,17 @@ def _open(path: Path, busy_timeout: float, fsync: bool) -> sqlite3.Connection:
 
 
 class _Job(NamedTuple):
+    """Rows to insert or an action to run; answered through ``future`` (on its event
+    loop) or, for callers outside a loop, through ``done``."""
+
     rows: Sequence[EventRow] | None
     action: Callable[[sqlite3.Connection], Any] | None
-    done: Callable[[Any, BaseException | None], None]
+    done: Callable[[Any, BaseException | None], None] | None
+    future: asyncio.Future[Any] | None = None
+    loop: asyncio.AbstractEventLoop | None = None
 
 
-_STOP = _Job(None, None, lambda _r, _e: None)
+_STOP = _Job(None, None, None)
 
 
 class Store:
@@ -214,11 +219,7 @@ class Store:
         """Store ``rows`` durably; the number newly stored (duplicates by uuid skipped)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[int] = loop.create_future()
-
-        def done(result: Any, error: BaseException | None) -> None:
-            loop.call_soon_threadsafe(_settle, future, result, error)
-
-        self._jobs.put(_Job(rows, None, done))
+        self._jobs.put(_Job(rows, None, None, future, loop))
         return await future
 
     def run_sync(self, action: Callable[[sqlite3.Connection], Any]) -> Any:
@@ -313,16 +314,12 @@ class Store:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            error = StoreUnavailable(f"event store write failed: {exc}")
-            for job in group:
-                job.done(None, error)
+            _answer(group, None, StoreUnavailable(f"event store write failed: {exc}"))
             return
         except Exception as exc:  # a bug: fail the callers, keep the writer alive
-            for job in group:
-                job.done(None, exc)
+            _answer(group, None, exc)
             return
-        for job, result in zip(group, results, strict=True):
-            job.done(result, None)
+        _answer(group, results, None)
         if self._on_outbox is not None and any(r.forward for j in group for r in j.rows or ()):
             self._on_outbox()
 
@@ -393,13 +390,31 @@ def _values(row: EventRow) -> tuple[Any, ...]:
     )
 
 
-def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    if future.cancelled():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
+_Answer = tuple["asyncio.Future[Any]", Any, BaseException | None]
+
+
+def _answer(group: list[_Job], results: list[Any] | None, error: BaseException | None) -> None:
+    """Answer every job of a transaction: one wake-up per event loop, not one per job."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Answer]] = {}
+    for index, job in enumerate(group):
+        result = results[index] if results is not None else None
+        if job.future is not None and job.loop is not None:
+            by_loop.setdefault(job.loop, []).append((job.future, result, error))
+        elif job.done is not None:
+            job.done(result, error)
+    for loop, answers in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
+            loop.call_soon_threadsafe(_settle, answers)
+
+
+def _settle(answers: list[_Answer]) -> None:
+    for future, result, error in answers:
+        if future.cancelled():
+            continue
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
 
 
 class _Reader:
