@@ -12,6 +12,7 @@ Contract:
   ``after``, ``limit``: default 10,000, at most 100,000; page on with ``after`` = the
   last ``id``), ``GET /_trackplan/stats``, ``DELETE /_trackplan/events``,
   ``GET /_trackplan/health``; a bearer token is required when one is configured.
+- ``/flags`` and ``/decide`` answer "no feature flags" so SDKs that ask do not log errors.
 - Logs carry event names, codes and JSON pointers, never property values.
 """
 
@@ -57,6 +58,14 @@ CAPTURE_PATHS: dict[str, int] = {
     "/i/v0/batch": BATCH_LIMIT,
 }
 _OK = b'{"status":1}'
+_NO_FLAGS = {
+    "flags": {},
+    "featureFlags": {},
+    "featureFlagPayloads": {},
+    "errorsWhileComputingFlags": False,
+    "supportedCompression": ["gzip", "gzip-js"],
+    "sessionRecording": False,
+}
 _JSON = "application/json"
 
 
@@ -119,7 +128,8 @@ def _log_invalid(results: Sequence[Any]) -> None:
     for result in results:
         if result.violations and not result.valid:
             found = ", ".join(f"{d.code} {d.pointer or '/'}" for d in result.violations)
-            log.info("event %r breaks the plan: %s", result.event, found)
+            name = result.event if result.event is None else result.event[:200]
+            log.info("event %r breaks the plan: %s", name, found)
 
 
 def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlette:
@@ -174,6 +184,11 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
 
         return capture
 
+    async def flags(request: Request) -> Response:
+        # No feature flags here: SDKs asking (/flags, /decide) get an empty, well-formed
+        # answer instead of a 404, and posthog-js learns it may send gzip.
+        return _cors(request, _json(_NO_FLAGS))
+
     async def preflight(request: Request) -> Response:
         response = Response(status_code=204)
         response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
@@ -221,6 +236,10 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
         endpoint = capture_endpoint(limit)
         for variant in (path, path + "/"):
             routes.append(Route(variant, endpoint, methods=["POST"]))
+            routes.append(Route(variant, preflight, methods=["OPTIONS"]))
+    for path in ("/flags", "/decide"):
+        for variant in (path, path + "/"):
+            routes.append(Route(variant, flags, methods=["GET", "POST"]))
             routes.append(Route(variant, preflight, methods=["OPTIONS"]))
     routes += [
         Route("/_trackplan/events", guarded(list_events), methods=["GET"]),

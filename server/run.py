@@ -168,6 +168,8 @@ class Service:
             access_log=False,
             lifespan="off",
             timeout_keep_alive=30,
+            # Bounds the memory of concurrent bodies; past it uvicorn answers 503.
+            limit_concurrency=1024,
         )
         server = uvicorn.Server(config)
         self._server = server

@@ -199,3 +199,15 @@ def test_an_acknowledged_event_is_visible_to_the_next_query(server: TrackplanSer
     for i in range(50):
         assert post(server.url, "/e/", _event(distinct_id=f"d{i}"))[0] == 200
         assert server.events(distinct_id=f"d{i}")[0]["distinct_id"] == f"d{i}"
+
+
+def test_sdk_feature_flag_calls_get_an_empty_answer(server: TrackplanServer) -> None:
+    client = posthog.Posthog("phc_sdk", host=server.url, sync_mode=True)
+    assert client.get_all_flags("u-1") == {}
+    status, answer = post(server.url, "/decide/?v=3", {"token": "phc", "distinct_id": "u"})
+    assert (status, answer["featureFlags"], answer["supportedCompression"]) == (
+        200,
+        {},
+        ["gzip", "gzip-js"],
+    )
+    assert server.stats()["total"] == 0
