@@ -142,3 +142,30 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
 
 
 VALID_PLAN = Path(__file__).resolve().parents[2] / "plans" / "saas"
+
+
+def test_events_reads_a_store_right_after_kill_9(tmp_path: Path) -> None:
+    db = tmp_path / "events.db"
+    server = ServerProcess(db, "--fsync").start()
+    sent = [{**VALID, "uuid": str(uuid.uuid4())} for _ in range(20)]
+    assert post(server.url, "/batch/", {"api_key": "k", "batch": sent})[0] == 200
+    server.kill9()
+    listing = _run("events", "--db", str(db), "--format", "json")
+    assert listing.returncode == 0, listing.stderr
+    assert [e["payload"]["uuid"] for e in json.loads(listing.stdout)["events"]] == [
+        e["uuid"] for e in sent
+    ]
+
+
+def test_serve_on_a_taken_port_and_a_lower_body_limit(tmp_path: Path) -> None:
+    with ServerProcess(tmp_path / "e.db", "--max-body-mb", "0.001") as server:
+        assert post(server.url, "/e/", VALID)[0] == 200
+        big = {**VALID, "properties": {"login_method": "sso", "x": "y" * 2000}}
+        assert post(server.url, "/batch/", big)[0] == 413
+        port = server.url.rsplit(":", 1)[1]
+        taken = _run(
+            "serve", "--plan", str(VALID_PLAN), "--db", str(tmp_path / "f.db"), "--port", port
+        )
+        assert taken.returncode == 2
+        assert f"cannot listen on 127.0.0.1:{port}" in taken.stderr
+        assert "Traceback" not in taken.stderr
