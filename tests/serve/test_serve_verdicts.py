@@ -119,3 +119,8 @@ def test_stored_verdicts_equal_trackplan_validate(
     assert got == expected
     in_process = [REGISTRY.validate(p) for p in batch]
     assert got == [(r.event, r.valid, violations_json(r)) for r in in_process]
+    # the same events in one batch body: the same verdicts, in the same order
+    server.reset()
+    status, _answer = post(server.url, "/batch/", {"api_key": "phc", "batch": batch})
+    assert status in (200, 400)
+    assert [(e["event"], e["valid"], e["violations"]) for e in server.events()] == expected
