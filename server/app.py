@@ -12,6 +12,9 @@ Contract:
   ``after``, ``limit``: default 10,000, at most 100,000; page on with ``after`` = the
   last ``id``), ``GET /_trackplan/stats``, ``DELETE /_trackplan/events``,
   ``GET /_trackplan/health``; a bearer token is required when one is configured.
+- ``POST /i/v1/analytics/events`` (capture v1, 20 MB): the key comes from
+  ``Authorization: Bearer``; events are accepted or refused one by one and the answer is
+  ``{"results": {uuid: {"result": "ok"|"drop", "details"?}}}``.
 - ``/flags`` and ``/decide`` answer "no feature flags" so SDKs that ask do not log errors.
 - Logs carry event names, codes and JSON pointers, never property values.
 """
@@ -30,7 +33,14 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-from trackplan.server.bodies import BATCH_LIMIT, SINGLE_LIMIT, BodyError, decode_body, split_body
+from trackplan.server.bodies import (
+    BATCH_LIMIT,
+    SINGLE_LIMIT,
+    BodyError,
+    CapturedEvent,
+    decode_body,
+    split_body,
+)
 from trackplan.server.guards import KeyAllowlist, RateLimiter, token_ok
 from trackplan.server.ingest import ForwardMode, build_rows
 from trackplan.server.reload import PlanHolder
@@ -43,7 +53,7 @@ from trackplan.server.store import (
     StoreUnavailable,
 )
 
-__all__ = ["CAPTURE_PATHS", "AppSettings", "create_app"]
+__all__ = ["CAPTURE_PATHS", "V1_PATH", "AppSettings", "create_app"]
 
 log = logging.getLogger("trackplan.server")
 
@@ -57,6 +67,9 @@ CAPTURE_PATHS: dict[str, int] = {
     "/batch": BATCH_LIMIT,
     "/i/v0/batch": BATCH_LIMIT,
 }
+#: Capture v1 (posthog-python's opt-in ``capture_mode="v1"``): key in ``Authorization:
+#: Bearer``, body ``{"created_at", "batch"}``, answered per event by uuid.
+V1_PATH = "/i/v1/analytics/events"
 _OK = b'{"status":1}'
 _NO_FLAGS = {
     "flags": {},
@@ -124,6 +137,26 @@ async def _read_capped(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _with_bearer_key(events: list[CapturedEvent], authorization: str | None) -> list[CapturedEvent]:
+    scheme, _, key = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        return events
+    return [e if e.api_key else e._replace(api_key=key.strip()) for e in events]
+
+
+def _v1_results(events: Sequence[CapturedEvent], ingested: Any) -> dict[str, Any]:
+    """Capture v1's per-event answer: ``drop`` with the reason for refused events."""
+    results: dict[str, Any] = {}
+    for captured, refused in zip(events, ingested.refusals, strict=True):
+        payload = captured.payload
+        uuid = payload.get("uuid") if isinstance(payload, dict) else None
+        if isinstance(uuid, str):
+            results[uuid] = (
+                {"result": "ok"} if refused is None else {"result": "drop", "details": refused}
+            )
+    return results
+
+
 def _log_invalid(results: Sequence[Any]) -> None:
     for result in results:
         if result.violations and not result.valid:
@@ -137,7 +170,7 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
     allowlist = KeyAllowlist(settings.api_keys)
     limiter = RateLimiter(settings.rate_limit) if settings.rate_limit > 0 else None
 
-    def capture_endpoint(limit: int) -> Callable[[Request], Awaitable[Response]]:
+    def capture_endpoint(limit: int, v1: bool = False) -> Callable[[Request], Awaitable[Response]]:
         if settings.max_body is not None:
             limit = min(limit, settings.max_body)
 
@@ -163,6 +196,8 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
                     ),
                 )
                 events = split_body(body)
+                if v1:
+                    events = _with_bearer_key(events, request.headers.get("authorization"))
             except BodyError as exc:
                 log.info("capture request refused (HTTP %d): %s", exc.status, exc.reason)
                 code = "payload_too_large" if exc.status == 413 else "invalid_payload"
@@ -171,7 +206,9 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
                 log.info("capture request refused: API key not allowed")
                 return _cors(request, _error(401, "invalid_api_key", "API key is not allowed"))
             received_at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
-            ingested = build_rows(events, plan.registry, received_at, settings.forward)
+            ingested = build_rows(
+                events, plan.registry, received_at, settings.forward, per_event=v1
+            )
             try:
                 await store.add(ingested.rows)
             except StoreUnavailable as exc:
@@ -180,6 +217,8 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
             _log_invalid(ingested.results)
             if ingested.rejection is not None:
                 return _cors(request, _error(400, "invalid_payload", ingested.rejection))
+            if v1:
+                return _cors(request, _json({"results": _v1_results(events, ingested)}))
             return _cors(request, Response(_OK, 200, media_type=_JSON))
 
         return capture
@@ -237,6 +276,10 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
         for variant in (path, path + "/"):
             routes.append(Route(variant, endpoint, methods=["POST"]))
             routes.append(Route(variant, preflight, methods=["OPTIONS"]))
+    v1 = capture_endpoint(BATCH_LIMIT, v1=True)
+    for variant in (V1_PATH, V1_PATH + "/"):
+        routes.append(Route(variant, v1, methods=["POST"]))
+        routes.append(Route(variant, preflight, methods=["OPTIONS"]))
     for path in ("/flags", "/decide"):
         for variant in (path, path + "/"):
             routes.append(Route(variant, flags, methods=["GET", "POST"]))

@@ -36,14 +36,20 @@ class ForwardMode(str, enum.Enum):
 
 
 class Ingested:
-    """The rows of one request and the reason PostHog would refuse it (None: 200)."""
+    """The rows of one request, why PostHog would refuse it (None: 200), and why it
+    would refuse each event (None: accepted)."""
 
-    __slots__ = ("rejection", "results", "rows")
+    __slots__ = ("refusals", "rejection", "results", "rows")
 
     def __init__(
-        self, rows: list[EventRow], results: list[ValidationResult], rejection: str | None
+        self,
+        rows: list[EventRow],
+        results: list[ValidationResult],
+        rejection: str | None,
+        refusals: list[str | None],
     ) -> None:
         self.rows, self.results, self.rejection = rows, results, rejection
+        self.refusals = refusals
 
 
 def violations_json(result: ValidationResult) -> list[dict[str, object]]:
@@ -63,10 +69,17 @@ def build_rows(
     registry: Registry,
     received_at: str,
     forward: ForwardMode | None,
+    *,
+    per_event: bool = False,
 ) -> Ingested:
-    """Rows for the events of one request (see the module contract)."""
+    """Rows for the events of one request (see the module contract).
+
+    ``per_event`` (capture v1): a refused event is refused alone; the others are
+    accepted and the request is not a 400.
+    """
     rows: list[EventRow] = []
     results: list[ValidationResult] = []
+    refusals: list[str | None] = []
     rejection: str | None = None
     dumps = orjson.dumps
     validate = registry.validate
@@ -74,13 +87,14 @@ def build_rows(
         payload = captured.payload
         result = validate(payload)
         refused = capture_rejection(payload)
-        if refused is not None and rejection is None:
+        refusals.append(refused)
+        if refused is not None and rejection is None and not per_event:
             rejection = f"event {captured.position}: {refused}" if len(events) > 1 else refused
         uuid = payload.get("uuid") if isinstance(payload, dict) else None
         violations = result.violations
         rows.append(
             EventRow(
-                uuid=uuid if isinstance(uuid, str) else None,
+                uuid=uuid if isinstance(uuid, str) and refused is None else None,
                 received_at=received_at,
                 event=result.event,
                 distinct_id=_text(distinct_id_of(payload)),
@@ -100,7 +114,7 @@ def build_rows(
         # PostHog refuses the whole request: nothing goes upstream, and no uuid is taken,
         # so the client's corrected resend is not skipped as a duplicate.
         rows = [row._replace(forward=False, uuid=None, accepted=False) for row in rows]
-    return Ingested(rows, results, rejection)
+    return Ingested(rows, results, rejection, refusals)
 
 
 def _dump(payload: object) -> bytes:

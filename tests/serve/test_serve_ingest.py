@@ -211,3 +211,30 @@ def test_sdk_feature_flag_calls_get_an_empty_answer(server: TrackplanServer) -> 
         ["gzip", "gzip-js"],
     )
     assert server.stats()["total"] == 0
+
+
+def test_capture_v1_from_the_real_sdk(server: TrackplanServer) -> None:
+    client = posthog.Posthog("phc_v1", host=server.url, sync_mode=True, capture_mode="v1")
+    client.capture("user_logged_in", distinct_id="u-1", properties={"login_method": "sso"})
+    client.capture("user_logged_in", distinct_id="u-1", properties={"login_method": "fax"})
+    client.set(distinct_id="u-1", properties={"plan": "free"})
+    client.flush()
+    stored = server.events()
+    assert [(e["event"], e["valid"], e["accepted"]) for e in stored] == [
+        ("user_logged_in", True, True),
+        ("user_logged_in", False, True),
+        ("$set", True, True),
+    ]
+    assert stored[2]["payload"]["properties"]["$set"] == {"plan": "free"}
+
+
+def test_capture_v1_answers_per_event(server: TrackplanServer) -> None:
+    good, bad = _event(), {**_event(), "distinct_id": ""}
+    body = {"created_at": "2026-01-01T00:00:00Z", "batch": [good, bad]}
+    status, answer = post(server.url, "/i/v1/analytics/events", body, Authorization="Bearer phc_v1")
+    assert status == 200
+    assert answer["results"] == {
+        good["uuid"]: {"result": "ok"},
+        bad["uuid"]: {"result": "drop", "details": "event has an empty distinct_id"},
+    }
+    assert [e["accepted"] for e in server.events()] == [True, False]
