@@ -1,8 +1,9 @@
 """The HTTP application: PostHog's capture endpoints and the ``/_trackplan`` query API.
 
 Contract:
-- ``POST`` to ``/i/v0/e``, ``/e``, ``/capture``, ``/track``, ``/engage`` (2 MB bodies) and
-  ``/batch``, ``/i/v0/batch`` (20 MB), each with or without the trailing slash: the body
+- ``POST`` (or ``GET`` with ``?data=``, posthog-js's image beacon) to ``/i/v0/e``,
+  ``/e``, ``/capture``, ``/track``, ``/engage`` (2 MB bodies) and ``/batch``,
+  ``/i/v0/batch`` (20 MB), each with or without the trailing slash: the body
   is decoded (:mod:`~trackplan.server.bodies`), every event validated and stored
   (:mod:`~trackplan.server.ingest`, :mod:`~trackplan.server.store`), and only then the
   answer sent: 200 ``{"status": 1}``; 400 with ``detail`` for a body or an event PostHog
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import urllib.parse
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -182,13 +184,22 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
                     retry = {"Retry-After": str(max(1, round(wait)))}
                     return _error(429, "rate_limited", "too many requests", retry)
             try:
-                raw = await _read_capped(request, limit)
                 headers = request.headers
+                if request.method == "GET":  # image beacons: ?data=<base64 or JSON>
+                    data = request.query_params.get("data")
+                    if not data:
+                        raise BodyError(400, "GET capture needs a `data` query parameter")
+                    raw = b"data=" + urllib.parse.quote(data).encode()
+                    encoding, kind = None, "application/x-www-form-urlencoded"
+                else:
+                    raw = await _read_capped(request, limit)
+                    encoding = headers.get("content-encoding")
+                    kind = headers.get("content-type")
                 body = decode_body(
                     raw,
                     limit=limit,
-                    content_encoding=headers.get("content-encoding"),
-                    content_type=headers.get("content-type"),
+                    content_encoding=encoding,
+                    content_type=kind,
                     compression=(
                         request.query_params.get("compression")
                         if request.scope.get("query_string")
@@ -274,7 +285,7 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
     for path, limit in CAPTURE_PATHS.items():
         endpoint = capture_endpoint(limit)
         for variant in (path, path + "/"):
-            routes.append(Route(variant, endpoint, methods=["POST"]))
+            routes.append(Route(variant, endpoint, methods=["POST", "GET"]))
             routes.append(Route(variant, preflight, methods=["OPTIONS"]))
     v1 = capture_endpoint(BATCH_LIMIT, v1=True)
     for variant in (V1_PATH, V1_PATH + "/"):

@@ -89,7 +89,8 @@ def test_deflate_bomb_and_truncated_gzip(server: TrackplanServer) -> None:
 
 
 def test_wrong_methods_and_unknown_paths(server: TrackplanServer) -> None:
-    assert raw_request(server.url, "GET", "/e/", b"", {}) == 405
+    assert raw_request(server.url, "GET", "/e/", b"", {}) == 400  # GET needs ?data=
+    assert raw_request(server.url, "DELETE", "/e/", b"", {}) == 405
     assert raw_request(server.url, "PUT", "/batch/", b"{}", {}) == 405
     assert raw_request(server.url, "POST", "/nope/", b"{}", {}) == 404
     assert raw_request(server.url, "POST", "/_trackplan/events", b"{}", {}) == 405

@@ -238,3 +238,12 @@ def test_capture_v1_answers_per_event(server: TrackplanServer) -> None:
         bad["uuid"]: {"result": "drop", "details": "event has an empty distinct_id"},
     }
     assert [e["accepted"] for e in server.events()] == [True, False]
+
+
+def test_get_beacon_with_data_query(server: TrackplanServer) -> None:
+    encoded = base64.b64encode(json.dumps(_event()).encode()).decode()
+    query = urllib.parse.urlencode({"data": encoded, "compression": "base64", "ip": "1"})
+    assert get(server.url, f"/e/?{query}") == (200, {"status": 1})
+    plain = urllib.parse.urlencode({"data": json.dumps([_event(), _event()])})
+    assert get(server.url, f"/i/v0/e/?{plain}") == (200, {"status": 1})
+    assert server.stats()["total"] == 3
