@@ -185,6 +185,8 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
                     return _error(429, "rate_limited", "too many requests", retry)
             try:
                 headers = request.headers
+                encoding: str | None
+                kind: str | None
                 if request.method == "GET":  # image beacons: ?data=<base64 or JSON>
                     data = request.query_params.get("data")
                     if not data:
