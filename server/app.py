@@ -229,6 +229,7 @@ def create_app(plan: PlanHolder, store: Store, settings: AppSettings) -> Starlet
                 return _error(503, "store_unavailable", str(exc), {"Retry-After": "1"})
             _log_invalid(ingested.results)
             if ingested.rejection is not None:
+                log.info("capture request refused (HTTP 400): %s", ingested.rejection)
                 return _cors(request, _error(400, "invalid_payload", ingested.rejection))
             if v1:
                 return _cors(request, _json({"results": _v1_results(events, ingested)}))
