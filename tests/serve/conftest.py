@@ -1,3 +1,9 @@
+"""The serve tests' plan and an emptied server per test; pytester for the fixture test.
+
+``pytest_plugins`` is refused in a conftest below the rootdir when the whole suite runs,
+so pytester is imported when this conftest is configured (as in tests/pytest_plugin).
+"""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -7,7 +13,10 @@ import pytest
 from serve_support import PLAN
 from trackplan.server.pytest_plugin import TrackplanServer
 
-pytest_plugins = ["pytester"]
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.has_plugin("pytester"):
+        config.pluginmanager.import_plugin("pytester")
 
 
 @pytest.fixture(scope="session")
