@@ -138,8 +138,18 @@ def trackplan_server(
             " pip install 'trackplan[serve]'",
             pytrace=False,
         )
+    from trackplan.registry.errors import PlanError
+
     db = tmp_path_factory.mktemp("trackplan-serve") / "events.sqlite3"
-    service = Service(ServeOptions(plan=trackplan_server_plan, db=db, port=0))
+    try:
+        service = Service(ServeOptions(plan=trackplan_server_plan, db=db, port=0))
+    except PlanError as exc:
+        lines = [f"trackplan_server: the plan {trackplan_server_plan} cannot be used:"]
+        for diag in exc.diagnostics:
+            if diag.is_error:
+                where = f"{diag.path}:{diag.line}:{diag.column}" if diag.line else diag.path
+                lines.append(f"  {where}: {diag.code} {diag.message}")
+        pytest.fail("\n".join(lines), pytrace=False)
     service.start()
     try:
         yield TrackplanServer(service.url, db)

@@ -57,3 +57,16 @@ def test_fixture_serves_the_sdk_and_shows_a_readable_diff(pytester: pytest.Pytes
         ]
     )
     assert "Traceback" not in result.stdout.str()
+
+
+def test_fixture_with_a_broken_plan_fails_with_positions(pytester: pytest.Pytester) -> None:
+    plan = pytester.path / "plan.yaml"
+    plan.write_text("version: 1\nevents:\n  x: [unclosed\n")
+    pytester.makeini(f"[pytest]\ntrackplan_serve_plan = {plan}\n")
+    pytester.makepyfile(test_app="def test_it(trackplan_server):\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*trackplan_server: the plan*cannot be used:*", "*plan.yaml:*TP001*"]
+    )
+    assert "Traceback" not in result.stdout.str()
