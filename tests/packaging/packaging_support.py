@@ -12,7 +12,11 @@ else:  # pragma: no cover - Python 3.10
 
 REPO = Path(__file__).resolve().parents[2]
 #: Repository directory -> installed package name.
-ROOTS = {"registry": "trackplan.registry", "linter": "trackplan.linter"}
+ROOTS = {
+    "registry": "trackplan.registry",
+    "linter": "trackplan.linter",
+    "server": "trackplan.server",
+}
 
 
 def _pyproject() -> dict[str, object]:

@@ -19,6 +19,7 @@ def test_mypy_strict_is_clean(tmp_path: Path) -> None:
     namespace.mkdir()
     (namespace / "registry").symlink_to(ROOT / "registry")
     (namespace / "linter").symlink_to(ROOT / "linter")
+    (namespace / "server").symlink_to(ROOT / "server")
     result = subprocess.run(
         [
             sys.executable,
@@ -32,6 +33,8 @@ def test_mypy_strict_is_clean(tmp_path: Path) -> None:
             "trackplan.registry",
             "-p",
             "trackplan.linter",
+            "-p",
+            "trackplan.server",
         ],
         cwd=tmp_path,
         capture_output=True,
@@ -43,7 +46,10 @@ def test_mypy_strict_is_clean(tmp_path: Path) -> None:
 
 def test_ruff_is_clean() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "registry", "linter", "tests", "bench", "scripts"],
+        [
+            *(sys.executable, "-m", "ruff", "check"),
+            *("registry", "linter", "server", "tests", "bench", "scripts"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
