@@ -69,6 +69,19 @@ EXIT_CODES: tuple[ExitCodes, ...] = (
         "captured (TP201), a file that cannot be parsed (TP901)",
         "a config or plan error",
     ),
+    ExitCodes(
+        "serve",
+        "stopped by SIGTERM after finishing the requests in flight",
+        NEVER,
+        "a plan error; the port cannot be bound; the store is not a trackplan store; a "
+        "non-loopback bind without `--token`; the `serve` extra is not installed",
+    ),
+    ExitCodes(
+        "events",
+        "every listed event is valid",
+        "a listed event is invalid",
+        "the store does not exist or is not a trackplan store",
+    ),
     ExitCodes("rules", "the rules were printed", NEVER, "an unknown rule code"),
     ExitCodes("schema", "the schema was printed", NEVER, "only as for every command"),
 )

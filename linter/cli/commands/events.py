@@ -72,7 +72,7 @@ def command(
     after: int,
     limit: int,
     output_format: str,
-) -> None:
+) -> int:
     """List the events a `trackplan serve` store holds, with their violations."""
     from trackplan.server.store import EventFilter, StoreError, read_store
 
@@ -93,4 +93,4 @@ def command(
         sys.stdout.buffer.write(b"\n")
     else:
         click.echo(render_text(events), nl=False)
-    sys.exit(1 if any(not e["valid"] for e in events) else 0)
+    return 1 if any(not e["valid"] for e in events) else 0

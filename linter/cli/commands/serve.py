@@ -118,7 +118,7 @@ def command(
     max_body_mb: float | None,
     max_db_mb: float | None,
     fsync: bool,
-) -> None:
+) -> int:
     """Receive PostHog events, validate each against the plan, store the verdicts.
 
     Point an SDK at it (`Posthog(key, host="http://127.0.0.1:8000")`), then ask
@@ -172,3 +172,4 @@ def command(
     )
     sys.stderr.flush()
     service.run()
+    return 0
