@@ -226,9 +226,10 @@ def test_fragment_failing_the_metaschema_is_tp002_at_the_keyword() -> None:
     assert "not a valid JSON Schema 2020-12 fragment" in compiled.diagnostics[0].message
 
 
-def test_generated_500_event_plan_loads_under_one_second(tmp_path: Path) -> None:
+def test_generated_500_event_plan_loads_whole(tmp_path: Path) -> None:
+    """The benchmark's plan loads completely (its time is measured by bench/bench_plan_load.py,
+    not here: a timed unit test only measures how busy the machine is)."""
     import sys
-    import time
 
     sys.path.insert(0, str(HERE.parent.parent / "bench"))
     try:
@@ -236,14 +237,9 @@ def test_generated_500_event_plan_loads_under_one_second(tmp_path: Path) -> None
     finally:
         sys.path.pop(0)
     path = _write(tmp_path, generate_plan(500, 10))
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        plan = load_plan(path)
-        best = min(best, time.perf_counter() - start)
+    plan = load_plan(path)
     assert len(plan.events) == 500
     assert sum(len(e.properties) for e in plan.events.values()) == 5000
-    assert best < 1.0, f"loading took {best:.2f} s"
 
 
 def test_nesting_beyond_our_limit_is_refused_at_the_node() -> None:
