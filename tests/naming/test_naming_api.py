@@ -4,7 +4,6 @@ robustness on arbitrary text, speed, and the real `trackplan check` CLI on plan 
 from __future__ import annotations
 
 import subprocess
-import time
 from dataclasses import FrozenInstanceError
 from pathlib import Path
 
@@ -131,18 +130,14 @@ def test_suggestions_of_word_salads_always_conform(words: list[str], index: int)
             assert suggest_event_name(suggestion, rules) is None
 
 
-def test_checking_names_is_fast() -> None:
-    """A 500-event x 10-property plan's names are checked in well under its 1 s budget."""
+def test_checking_a_large_plans_names_finds_nothing_wrong_in_good_names() -> None:
+    """A 500-event x 10-property plan's worth of good names passes (timed by the bench)."""
     events = [f"object{i}_item{i % 7}_created" for i in range(500)]
     properties = [f"property{i}_value" for i in range(5000)]
-    check_event_name("warm_up", DEFAULTS)
-    started = time.perf_counter()
     for name in events:
         assert check_event_name(name, DEFAULTS) == []
     for name in properties:
         assert check_property_name(name, PropertyNaming()) == []
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.25, elapsed
 
 
 def _check(plan: str) -> subprocess.CompletedProcess[str]:

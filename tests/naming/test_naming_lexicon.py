@@ -143,19 +143,18 @@ def test_regular_inflection_of_plan_verbs(base: str, past: str, third: str, ing:
     )
 
 
-def test_first_use_in_a_fresh_interpreter_is_fast() -> None:
-    """The first check (which reads the lexicon) costs well under 0.5 s, even on a busy
-    machine; about 0.05 s unloaded."""
+def test_first_use_in_a_fresh_interpreter_reads_the_shipped_lexicon() -> None:
+    """The first check in a new process loads the lexicon from package data (its cost is a
+    benchmark's business: bench/bench_plan_load.py times whole plan loads)."""
     code = (
         "from trackplan.registry.naming import check_event_name, EventNaming;"
-        "import time; t = time.perf_counter();"
         "assert check_event_name('user_signed_up', EventNaming()) == [];"
-        "print(time.perf_counter() - t)"
+        "print(len(check_event_name('user_signedd_up', EventNaming())))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
-    assert float(result.stdout) < 0.5
+    assert int(result.stdout) >= 1
 
 
 def test_every_naming_data_file_ships_as_package_data() -> None:
