@@ -39,6 +39,9 @@ __all__ = [
 
 _TABLE = ("tool", "trackplan")
 
+#: A key path below ``tool.trackplan``: table keys are strings, array indexes ints.
+_Key = tuple[str | int, ...]
+
 
 @dataclass(frozen=True)
 class ConfigProblem:
@@ -138,7 +141,7 @@ def load_config(start: Path) -> Config:
         return Config(root=start.resolve())
     source, text, table = found
 
-    def problem(key: tuple[str, ...], message: str) -> ConfigProblem:
+    def problem(key: _Key, message: str) -> ConfigProblem:
         return ConfigProblem(str(source), *locate_key(text, key), _dotted((*_TABLE, *key)), message)
 
     problems = [problem(key, message) for key, message in _shape_problems(table)]
@@ -269,12 +272,12 @@ _PATTERN_HINTS = {
 _MAX_TABLE_DEPTH = 16
 
 
-def _shape_problems(table: Mapping[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+def _shape_problems(table: Mapping[str, Any]) -> list[tuple[_Key, str]]:
     """Problems the schema cannot see or cannot be shown: NULs and over-limit markers
     (:mod:`trackplan.linter.tomlfile`) in keys and strings, nesting beyond any valid value.
     Iterative, so no shape can exhaust the stack."""
-    found: list[tuple[tuple[str, ...], str]] = []
-    pending: list[tuple[tuple[str, ...], object]] = [((), table)]
+    found: list[tuple[_Key, str]] = []
+    pending: list[tuple[_Key, object]] = [((), table)]
     while pending:
         key, value = pending.pop()
         if isinstance(value, str):
@@ -288,7 +291,7 @@ def _shape_problems(table: Mapping[str, Any]) -> list[tuple[tuple[str, ...], str
             found.append((key, f"is nested more than {_MAX_TABLE_DEPTH} levels deep"))
             continue
         if isinstance(value, list):
-            pending += [((*key, str(i)), item) for i, item in enumerate(value)]
+            pending += [((*key, i), item) for i, item in enumerate(value)]
             continue
         for name, item in value.items():
             problem = marker_problem(name)
@@ -296,12 +299,12 @@ def _shape_problems(table: Mapping[str, Any]) -> list[tuple[tuple[str, ...], str
                 found.append(((*key, name), f"key {problem}"))
             else:
                 pending.append(((*key, name), item))
-    return sorted(found)
+    return sorted(found, key=lambda item: tuple(map(str, item[0])))
 
 
-def _schema_problems(table: Mapping[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+def _schema_problems(table: Mapping[str, Any]) -> list[tuple[_Key, str]]:
     """(key path below tool.trackplan, message) for every schema violation, one per key."""
-    found: dict[tuple[str, ...], str] = {}
+    found: dict[_Key, str] = {}
     try:
         errors = list(_validator().iter_errors(dict(table)))
     except ValueError as exc:  # defensive: _shape_problems bounds what reaches the validator
@@ -312,8 +315,8 @@ def _schema_problems(table: Mapping[str, Any]) -> list[tuple[tuple[str, ...], st
     return list(found.items())
 
 
-def _explain(error: Any) -> list[tuple[tuple[str, ...], str]]:
-    key = tuple(str(part) for part in error.instance_path)
+def _explain(error: Any) -> list[tuple[_Key, str]]:
+    key: _Key = tuple(p if isinstance(p, int) else str(p) for p in error.instance_path)
     kind = type(error.kind).__name__
     top = key[0] if key else ""
     if kind == "AdditionalProperties":
@@ -336,7 +339,7 @@ def _explain(error: Any) -> list[tuple[tuple[str, ...], str]]:
             return [(key, f"must be error, warning or info, got {_shown(error.instance)}")]
         return [(key, _unknown_code(str(error.instance), sorted(_prefixes())))]
     if kind == "Pattern":
-        expected = _PATTERN_HINTS.get(top, _PATTERN_HINTS["selector"])
+        expected = _PATTERN_HINTS.get(str(top), _PATTERN_HINTS["selector"])
         return [(key, f"{_shown(error.instance)} {expected}")]
     if kind == "MinLength":
         return [(key, "must not be empty")]
@@ -399,12 +402,12 @@ def _unknown_code(name: str, known: Sequence[str]) -> str:
     return f"unknown rule code {_shown(name)}{suffix}"
 
 
-def _dotted(key: Sequence[str]) -> str:
+def _dotted(key: Sequence[str | int]) -> str:
     """A key path as TOML would write it: ``tool.trackplan.wrappers."app.track"``,
     array items as ``exclude[1]``."""
     out = ""
     for part in key:
-        if part.isdigit():
+        if isinstance(part, int):
             out += f"[{part}]"
         else:
             bare = re.fullmatch(r"[A-Za-z0-9_-]+", part)
@@ -420,13 +423,14 @@ def _split_key(raw: str) -> tuple[str, ...]:
     return tuple(next(p for p in groups if p) if any(groups) else "" for groups in parts)
 
 
-def locate_key(text: str, key: tuple[str, ...]) -> tuple[int, int]:
+def locate_key(text: str, key: _Key) -> tuple[int, int]:
     """Best-effort (line, column) of ``tool.trackplan.<key>`` in the TOML text."""
     wanted = (*_TABLE, *key)
     section: tuple[str, ...] = ()
     best = (1, 1)
     best_depth = -1
-    for number, line in enumerate(text.splitlines(), start=1):
+    # TOML lines end at "\n" only (str.splitlines would also split at U+2028 and others)
+    for number, line in enumerate(text.split("\n"), start=1):
         header = _header(line)
         if header is not None:
             section = _split_key(header)
@@ -473,7 +477,7 @@ def _assignment(line: str) -> tuple[int, str] | None:
     return len(raw) - len(raw.lstrip()), raw.strip()
 
 
-def _common(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+def _common(a: _Key, b: _Key) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:
