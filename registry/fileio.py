@@ -164,31 +164,43 @@ def atomic_write_many(files: Sequence[tuple[str | os.PathLike[str], bytes]]) -> 
                 os.unlink(temporary)
         raise
     done: list[tuple[Path, str | None, bytes | None]] = []  # target, backup link, original
+    backups: list[str] = []
     try:
         for target, temporary in staged:
             backup, original = _keep_original(target)
-            done.append((target, backup, original))
+            if backup is not None:
+                backups.append(backup)
             os.replace(temporary, target)
+            done.append((target, backup, original))
     except BaseException:
         for target, backup, original in reversed(done):
-            with contextlib.suppress(OSError):
-                if backup is not None:
-                    os.replace(backup, target)
-                elif original is not None:
-                    os.replace(_stage(target, original), target)
-                else:
-                    os.unlink(target)
+            _restore(target, backup, original)
         for _, temporary in staged:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         raise
     finally:
-        for _, backup, _ in done:
-            if backup is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(backup)
+        for backup in backups:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
     for directory in {target.parent for target, _ in staged}:
         _fsync_directory(directory)
+
+
+def _restore(target: Path, backup: str | None, original: bytes | None) -> None:
+    """Best effort: put ``target``'s original back (or remove a file that was new)."""
+    with contextlib.suppress(OSError):
+        if backup is not None:
+            os.replace(backup, target)
+        elif original is None:
+            os.unlink(target)
+        else:
+            temporary = _stage(target, original)
+            try:
+                os.replace(temporary, target)
+            except OSError:
+                os.unlink(temporary)
+                raise
 
 
 def _keep_original(target: Path) -> tuple[str | None, bytes | None]:

@@ -185,14 +185,21 @@ def plan_init(
     edit = plan_trackplan_table(pyproject, plan=plan_setting, wrappers=wrappers, force=force)
 
     baselined: list[Diagnostic] = []
-    with tempfile.TemporaryDirectory(prefix="trackplan-init-") as scratch:
-        drafted = _checked_plan(draft, Path(scratch))
-        # Naming findings with the plan are a subset of those without it (`naming:
-        # legacy` only removes some), so only files that had one need a second look.
-        naming_files = sorted({Path(d.path) for d in scan.diagnostics if _naming(d) and d.path})
-        if write_baseline_file and naming_files:
-            checked = run_lint(naming_files, replace(scan_config, plan=drafted), use_cache=False)
-            baselined = [d for d in checked.diagnostics if _naming(d)]
+    try:
+        with tempfile.TemporaryDirectory(prefix="trackplan-init-") as scratch:
+            drafted = _checked_plan(draft, Path(scratch))
+            # Naming findings with the plan are a subset of those without it (`naming:
+            # legacy` only removes some), so only files that had one need a second look.
+            naming = sorted({Path(d.path) for d in scan.diagnostics if _naming(d) and d.path})
+            if write_baseline_file and naming:
+                checked = run_lint(naming, replace(scan_config, plan=drafted), use_cache=False)
+                baselined = [d for d in checked.diagnostics if _naming(d)]
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InitError(
+            f"could not check the drafted plan in a temporary directory ({reason});"
+            " nothing was written"
+        ) from None
 
     writes = [(plan_file, draft.text)]
     if write_baseline_file:
@@ -254,11 +261,15 @@ def run_init(
     force: bool = False,
 ) -> InitResult:
     """Draft a plan and config for the project at ``root``; see the module docstring."""
-    decided = plan_init(
-        root,
-        plan_dir=plan_dir,
-        baseline=baseline,
-        write_baseline_file=write_baseline_file,
-        force=force,
-    )
+    try:
+        decided = plan_init(
+            root,
+            plan_dir=plan_dir,
+            baseline=baseline,
+            write_baseline_file=write_baseline_file,
+            force=force,
+        )
+    except OSError as error:  # reading or scanning failed: nothing was written yet
+        reason = error.strerror or str(error) or type(error).__name__
+        raise InitError(f"could not prepare the files ({reason}); nothing was written") from None
     return commit_init(decided)
