@@ -161,7 +161,7 @@ def collect_events(
     every name the plan cannot hold (appended to ``skipped``)."""
     events: dict[str, DraftEvent] = {}
     owners: dict[str, str] = {}  # normalised event name -> the name that has it
-    prop_owners: dict[tuple[str, str], str] = {}
+    prop_owners: dict[str, str] = {}  # one namespace for the properties of every event
     left_out = skipped if skipped is not None else []
     refused: set[tuple[str | None, str]] = set()
 
@@ -190,7 +190,7 @@ def collect_events(
             if key.startswith("$"):
                 continue
             bad = key_problem(key)
-            first = prop_owners.setdefault((name, normalise_name(key)), key)
+            first = prop_owners.setdefault(normalise_name(key), key) if bad is None else key
             if bad is None and first != key:
                 bad = f"collides with property `{first}` after normalising (TP003)"
             if bad is not None:
