@@ -27,7 +27,14 @@ from typing import Any
 
 import jsonschema
 import pytest
-from config_files_support import Raw, toml_document, toml_string, toml_value
+from config_files_support import (
+    others,
+    toml_document,
+    toml_string,
+    toml_value,
+    values,
+    versions,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from trackplan.linter.analysis.versions import detect_posthog_version
@@ -53,60 +60,6 @@ SETTINGS = settings(
 
 # -- strategies ------------------------------------------------------------------------
 
-deep_arrays = st.integers(1, 900).map(lambda n: Raw("[" * n + "]" * n))
-deep_tables = st.integers(1, 900).map(lambda n: Raw("{a = " * n + "1" + "}" * n))
-huge_ints = st.integers(MAX_INT_DIGITS + 1, 5000).map(lambda n: Raw("9" * n))
-versions = st.one_of(
-    st.from_regex(r"[0-9]{1,6}(\.[0-9]{1,6}){0,3}", fullmatch=True),
-    st.integers(4000, 5000).map(lambda n: "9" * n),
-    st.integers(2, 40).map(lambda n: ".".join(["1"] * n)),
-)
-requirements = st.builds(
-    lambda name, op, version: f"{name}{op}{version}",
-    st.sampled_from(["posthog", "posthoganalytics", "requests", "posthog[sentry]"]),
-    st.sampled_from(["==", ">=", "<", "<=", "^", "~=", "~", " ", ""]),
-    versions,
-)
-scalars = st.one_of(
-    st.text(max_size=12),
-    st.text(alphabet="\x00ab/.-\n\u2028#:\"'", max_size=8),
-    st.integers(),
-    st.floats(),
-    st.booleans(),
-    requirements,
-)
-hostile = st.one_of(deep_arrays, deep_tables, huge_ints)
-values = st.recursive(
-    st.one_of(scalars, hostile),
-    lambda children: st.one_of(
-        st.lists(children, max_size=4),
-        st.dictionaries(st.text(max_size=8), children, max_size=4),
-    ),
-    max_leaves=10,
-)
-
-OTHER_PATHS: list[tuple[str, ...]] = [
-    ("tool",),
-    ("project",),
-    ("project", "dependencies"),
-    ("project", "optional-dependencies"),
-    ("project", "optional-dependencies", "extra"),
-    ("dependency-groups",),
-    ("dependency-groups", "dev"),
-    ("tool", "poetry"),
-    ("tool", "poetry", "dependencies"),
-    ("tool", "poetry", "dependencies", "posthog"),
-    ("tool", "poetry", "dev-dependencies"),
-    ("tool", "poetry", "group"),
-    ("tool", "poetry", "group", "dev"),
-    ("tool", "poetry", "group", "dev", "dependencies"),
-    ("tool", "uv"),
-    ("tool", "uv", "dev-dependencies"),
-    ("tool", "pdm"),
-    ("tool", "pdm", "dev-dependencies"),
-    ("tool", "pdm", "dev-dependencies", "test"),
-    ("tool", "black"),
-]
 OUR_KEYS = [
     "plan",
     "wrappers",
@@ -129,20 +82,6 @@ our_values = st.one_of(
     ),
     versions,
 )
-
-
-def _prefix_free(
-    assignments: list[tuple[tuple[str, ...], Any]],
-) -> list[tuple[tuple[str, ...], Any]]:
-    """Drop assignments whose path is a prefix of another's (a TOML redefinition)."""
-    kept: list[tuple[tuple[str, ...], Any]] = []
-    for path, value in assignments:
-        if all(path[: len(p)] != p and p[: len(path)] != path for p, _ in kept):
-            kept.append((path, value))
-    return kept
-
-
-others = st.lists(st.tuples(st.sampled_from(OTHER_PATHS), values), max_size=5).map(_prefix_free)
 
 
 def _write(directory: Path, text: str) -> Path:

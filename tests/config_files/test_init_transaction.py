@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -22,7 +23,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from config_files_support import run_cli
+from config_files_support import others, run_cli, toml_document, toml_value
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from trackplan.linter.init.pyproject import PyprojectError, plan_trackplan_table
+from trackplan.linter.init.wrappers import WrapperCandidate
+from trackplan.linter.tomlfile import TomlFileError, parse_toml
 from trackplan.registry.fileio import atomic_write_many
 
 if sys.version_info >= (3, 11):
@@ -293,3 +299,82 @@ def test_atomic_write_many_restores_earlier_files_when_a_later_rename_fails(
     assert (existing.read_bytes(), new.read_bytes()) == (b"one", b"two")
     assert stat.S_IMODE(existing.stat().st_mode) == 0o600
     assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt", "c"]
+
+
+# -- the pyproject edit, over Hypothesis-drawn documents ----------------------------------------
+
+
+WRAPPER = WrapperCandidate("app.t.track", "(event)", "/p/app/t.py", 3, "posthog.capture")
+EXISTING = [
+    "",
+    '[tool.trackplan]\nplan = "old"\n',
+    'tool.trackplan.plan = "old"\n',
+    '[tool.trackplan]\nplan = "old"\n[zzz]\na = 1\n[tool.trackplan.wrappers]\n"x.y" = "(e)"\n',
+]
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    assignments=others,
+    existing=st.sampled_from(EXISTING),
+    crlf=st.booleans(),
+    inline_tool=st.booleans(),
+)
+def test_the_pyproject_edit_changes_exactly_our_table(
+    tmp_path_factory: pytest.TempPathFactory,
+    assignments: list[tuple[tuple[str, ...], object]],
+    existing: str,
+    crlf: bool,
+    inline_tool: bool,
+) -> None:
+    tool_values = [(p[1:], v) for p, v in assignments if p[0] == "tool" and len(p) > 1]
+    rest = [(p, v) for p, v in assignments if p[0] != "tool"]
+    if inline_tool and tool_values and not existing:
+        inline = "{" + ", ".join(f"{'.'.join(p)} = {toml_value(v)}" for p, v in tool_values) + "}"
+        text = toml_document(rest) + f"tool = {inline}\n"
+    else:
+        text = toml_document(assignments) + existing
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    path = tmp_path_factory.mktemp("edit") / "pyproject.toml"
+    path.write_bytes(text.encode())
+    try:
+        before = parse_toml(text)
+    except TomlFileError:  # the drawn parts redefine a key: not TOML, so refused
+        with pytest.raises(PyprojectError):
+            plan_trackplan_table(path, plan="plans", wrappers=[WRAPPER], force=True)
+        return
+    if not isinstance(before.get("tool", {}), dict):
+        with pytest.raises(PyprojectError):
+            plan_trackplan_table(path, plan="plans", wrappers=[WRAPPER], force=True)
+        return
+    inline = (inline_tool and tool_values) or any(
+        p == ("tool",) and isinstance(v, dict) for p, v in assignments
+    )
+    try:
+        edit = plan_trackplan_table(path, plan="plans", wrappers=[WRAPPER], force=True)
+    except PyprojectError:
+        # only where a TOML editor is needed (an inline `tool`, a table to remove) and
+        # cannot reproduce the rest of the file exactly: a refusal, nothing written
+        assert inline or existing
+        assert path.read_bytes() == text.encode()
+        return
+    assert edit.text is not None
+    after = parse_toml(edit.text)
+    assert after["tool"].pop("trackplan") == {
+        "plan": "plans",
+        "wrappers": {"app.t.track": "(event)"},
+    }
+    before.setdefault("tool", {}).pop("trackplan", None)
+    assert json.dumps(after, sort_keys=True, default=str) == json.dumps(
+        before, sort_keys=True, default=str
+    )
+    if crlf and "\n" in text:
+        assert edit.text.count("\n") == edit.text.count("\r\n")
+    if not existing and not inline:
+        assert edit.text.startswith(text)  # appended: every byte kept
+    assert path.read_bytes() == text.encode()  # planning wrote nothing
