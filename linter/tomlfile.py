@@ -92,8 +92,13 @@ def parse_toml(text: str, path: str = "") -> dict[str, Any]:
         return tomllib.loads(_defuse(text))
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"at line (\d+), column (\d+)", str(error))
-        line, column = (int(match[1]), int(match[2])) if match else (1, 1)
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        if match:
+            line, column = int(match[1]), int(match[2])
+        else:  # "(at end of document)"
+            line = text.count("\n") + 1
+            column = len(text) - (text.rfind("\n") + 1) + 1
+        reason = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", str(error))
+        reason += "" if match else " (at the end of the file)"
         raise TomlFileError(path, line, column, f"invalid TOML: {reason}") from None
     except (ValueError, RecursionError, MemoryError) as error:  # defensive: never a traceback
         raise TomlFileError(path, 1, 1, f"cannot be parsed: {type(error).__name__}") from None

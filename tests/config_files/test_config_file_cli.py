@@ -185,3 +185,28 @@ def test_hostile_declarations_are_ignored(name: str, text: str, tmp_path: Path) 
     (tmp_path / name).write_text(text)
     found = detect_posthog_version(tmp_path)
     assert found.source in ("installed", "latest")
+
+
+MEGABYTE = 1_000_000
+BOUNDED = {
+    "unclosed_brackets": ("x = " + "[" * MEGABYTE, 2),
+    "deep_array_elsewhere": ("[tool.other]\nx = " + "[" * 400_000 + "]" * 400_000, 0),
+    "long_dotted_key": ("a" + ".a" * 400_000 + " = 1\n", 0),
+    "spaces_after_a_header_bracket": ("[tool.trackplan]\nplan = 3\n[" + " " * MEGABYTE, 2),
+    "spaces_before_an_error_key": ("[tool.trackplan]\nplan = 3\n" + " " * MEGABYTE + "\n", 2),
+    "backslashes_in_a_string": ('x = "' + "\\" * MEGABYTE, 2),
+    "quotes": ('"' * MEGABYTE, 2),
+    "deep_array_in_ours": ("[tool.trackplan]\nexclude = " + "[" * 400_000 + "]" * 400_000, 2),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOUNDED))
+def test_a_megabyte_of_hostile_toml_ends_quickly_with_one_line(case: str, tmp_path: Path) -> None:
+    text, code = BOUNDED[case]
+    (tmp_path / "pyproject.toml").write_text(text)
+    (tmp_path / "app.py").write_text("print('hi')\n")
+    done = run_cli("lint", "--no-cache", cwd=tmp_path, timeout=60)  # a hang fails here
+    assert done.returncode == code
+    assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
+    if code == 2:
+        assert done.stderr.startswith("trackplan: config error: pyproject.toml:")
