@@ -175,6 +175,9 @@ def test_unreadable_declaration_files_declare_nothing(kind: str, name: str, tmp_
         ("setup.py", "x = (" * 5000 + ")" * 5000 + "\n"),
         ("setup.py", "install_requires=['posthog==" + HUGE + "']\n"),
         ("setup.py", "\x00\n"),
+        ("setup.py", "x = " + "1+" * 300_000 + "1\n"),  # RecursionError in ast
+        ("setup.py", "x = " + "-" * 500_000 + "1\n"),  # MemoryError in ast
+        ("setup.py", "install_requires = ['posthog>=6']\n" + "#" * (MAX_DECLARATION_BYTES + 1)),
         ("setup.cfg", "[options]\ninstall_requires = posthog==" + HUGE + "\n[options]\n"),
         ("setup.cfg", "no section header\n"),
         ("requirements.txt", "posthog==" + HUGE + "\n"),
