@@ -28,7 +28,14 @@ from pathlib import Path
 from trackplan.registry.diagnostics import Diagnostic, Severity
 from trackplan.registry.rules import diagnostic
 
-__all__ = ["Baseline", "BaselineError", "BaselineKey", "fingerprint", "write_baseline"]
+__all__ = [
+    "Baseline",
+    "BaselineError",
+    "BaselineKey",
+    "fingerprint",
+    "render_baseline",
+    "write_baseline",
+]
 
 FORMAT_VERSION = 1
 
@@ -103,6 +110,16 @@ def _render(counts: Counter[BaselineKey]) -> str:
     lines.append(",\n".join(entries))
     lines += ["  ]", "}"]
     return "\n".join(lines) + "\n"
+
+
+def render_baseline(path: str | Path, diagnostics: Iterable[Diagnostic]) -> str:
+    """The text :func:`write_baseline` would write to ``path`` (for callers that write
+    several files as one change, like ``init``)."""
+    base = _base_of(Path(path))
+    counts: Counter[BaselineKey] = Counter(
+        _key(diag, base) for diag in diagnostics if diag.severity is not Severity.INFO
+    )
+    return _render(counts)
 
 
 def write_baseline(path: str | Path, diagnostics: Iterable[Diagnostic]) -> int:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from trackplan.registry.fileio import read_bytes_capped
 
 if TYPE_CHECKING:
     from trackplan.linter.config import Config
@@ -316,8 +317,10 @@ def digest_parts(parts: Iterable[str]) -> str:
 
 
 def _file_part(path: Path) -> str:
-    try:
-        return f"{path}={content_digest(path.read_bytes())}"
+    from trackplan.linter.analysis.versions import MAX_DECLARATION_BYTES
+
+    try:  # capped, regular files only: what the version reader would read, nothing more
+        return f"{path}={content_digest(read_bytes_capped(path, MAX_DECLARATION_BYTES))}"
     except OSError:
         return f"{path}=missing"
 
@@ -346,7 +349,7 @@ def _plan_files(plan: Path | None) -> list[Path]:
 def _declarations(root: Path) -> list[Path]:
     """The files a project declares its posthog version in (the analyzer reads them)."""
     named = [root / n for n in ("pyproject.toml", "setup.cfg", "setup.py")]
-    return named + sorted(root.glob("requirements*.txt"))
+    return named + sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
 
 
 def _installed_sdks() -> Iterator[str]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
-import sys
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -21,14 +22,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from trackplan.linter.tomlfile import TomlFileError, marker_problem, read_toml
 from trackplan.registry.diagnostics import Severity
 from trackplan.registry.policy import RulePolicy
 from trackplan.registry.rules import catalogue
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "Config",
@@ -41,6 +38,9 @@ __all__ = [
 ]
 
 _TABLE = ("tool", "trackplan")
+
+#: A key path below ``tool.trackplan``: table keys are strings, array indexes ints.
+_Key = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -106,22 +106,32 @@ class Config:
 def find_config_file(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` at or above ``start`` with a ``[tool.trackplan]`` table.
 
-    A ``pyproject.toml`` that cannot be parsed stops the search with a :class:`ConfigError`
-    (it might be the one meant).
+    A ``pyproject.toml`` that cannot be read or parsed stops the search with a
+    :class:`ConfigError` (it might be the one meant).
     """
     found = _find(start)
     return found[0] if found else None
 
 
-def _find(start: Path) -> tuple[Path, dict[str, Any]] | None:
+def _find(start: Path) -> tuple[Path, str, dict[str, Any]] | None:
     start = start.resolve()
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            table = _table_of(candidate)
+        if _present(candidate):
+            text, table = _table_of(candidate)
             if table is not None:
-                return candidate, table
+                return candidate, text, table
     return None
+
+
+def _present(candidate: Path) -> bool:
+    """A ``pyproject.toml`` is there: anything but a directory (a FIFO or a device is
+    there, and is refused when read); a path that cannot be looked at is not."""
+    try:
+        mode = os.stat(candidate).st_mode
+    except (OSError, ValueError):
+        return False
+    return not stat.S_ISDIR(mode)
 
 
 def load_config(start: Path) -> Config:
@@ -129,12 +139,17 @@ def load_config(start: Path) -> Config:
     found = _find(start)
     if found is None:
         return Config(root=start.resolve())
-    source, table = found
-    text = source.read_text(encoding="utf-8")
-    problems = [
-        ConfigProblem(str(source), *locate_key(text, key), _dotted((*_TABLE, *key)), message)
-        for key, message in _schema_problems(table)
-    ]
+    source, text, table = found
+
+    def problem(key: _Key, message: str) -> ConfigProblem:
+        return ConfigProblem(str(source), *locate_key(text, key), _dotted((*_TABLE, *key)), message)
+
+    problems = [problem(key, message) for key, message in _shape_problems(table)]
+    if not problems:
+        problems = [problem(key, message) for key, message in _schema_problems(table)]
+    if not problems:
+        plan_problem = _plan_problem(table, source)
+        problems = [problem(("plan",), plan_problem)] if plan_problem else []
     if problems:
         problems.sort(key=lambda p: (p.line, p.key))
         raise ConfigError(problems)
@@ -158,29 +173,42 @@ def parse_selectors(values: Iterable[str], option: str) -> tuple[str, ...]:
 # -- reading -----------------------------------------------------------------------------
 
 
-def _table_of(path: Path) -> dict[str, Any] | None:
+def _table_of(path: Path) -> tuple[str, dict[str, Any] | None]:
+    """The file's text and its ``[tool.trackplan]`` table (None when it has none)."""
     try:
-        text = path.read_text(encoding="utf-8")
-        document = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([ConfigProblem(str(path), 1, 1, "", f"cannot read: {exc}")]) from exc
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+), column (\d+)", str(exc))
-        line, column = (int(match[1]), int(match[2])) if match else (1, 1)
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ConfigError(
-            [ConfigProblem(str(path), line, column, "", f"invalid TOML: {reason}")]
-        ) from exc
-    node: Any = document
-    for part in _TABLE:
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
+        text, document = read_toml(path)
+    except TomlFileError as exc:
+        problem = ConfigProblem(exc.path, exc.line, exc.column, "", exc.reason)
+        raise ConfigError([problem]) from None
+    tool = document.get("tool")
+    if not isinstance(tool, dict) or "trackplan" not in tool:
+        return text, None  # no [tool.trackplan] (whatever shape `tool` has: not ours)
+    node = tool["trackplan"]
     if not isinstance(node, dict):
-        raise ConfigError(
-            [ConfigProblem(str(path), *locate_key(text, ()), "tool.trackplan", "must be a table")]
+        problem = ConfigProblem(
+            str(path),
+            *locate_key(text, ()),
+            "tool.trackplan",
+            f"must be a table, got {_describe(node)}",
         )
-    return node
+        raise ConfigError([problem])
+    return text, node
+
+
+def _plan_problem(table: Mapping[str, Any], source: Path) -> str | None:
+    """Why the configured plan path cannot be a path on this system, if it cannot."""
+    plan = table.get("plan")
+    if not isinstance(plan, str):
+        return None
+    try:
+        os.stat(source.parent / plan)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # reported where the plan is needed, with the usual message
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.strerror:
+            return f"cannot be used as a path: {exc.strerror}"
+        return "cannot be used as a path"
+    return None
 
 
 def _build(table: Mapping[str, Any], source: Path) -> Config:
@@ -240,17 +268,55 @@ _PATTERN_HINTS = {
 }
 
 
-def _schema_problems(table: Mapping[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+#: Tables and arrays nested below ``[tool.trackplan]`` (the deepest valid value has 2).
+_MAX_TABLE_DEPTH = 16
+
+
+def _shape_problems(table: Mapping[str, Any]) -> list[tuple[_Key, str]]:
+    """Problems the schema cannot see or cannot be shown: NULs and over-limit markers
+    (:mod:`trackplan.linter.tomlfile`) in keys and strings, nesting beyond any valid value.
+    Iterative, so no shape can exhaust the stack."""
+    found: list[tuple[_Key, str]] = []
+    pending: list[tuple[_Key, object]] = [((), table)]
+    while pending:
+        key, value = pending.pop()
+        if isinstance(value, str):
+            problem = marker_problem(value)
+            if problem:
+                found.append((key, problem))
+            continue
+        if not isinstance(value, (dict, list)):
+            continue
+        if len(key) >= _MAX_TABLE_DEPTH:
+            found.append((key, f"is nested more than {_MAX_TABLE_DEPTH} levels deep"))
+            continue
+        if isinstance(value, list):
+            pending += [((*key, i), item) for i, item in enumerate(value)]
+            continue
+        for name, item in value.items():
+            problem = marker_problem(name)
+            if problem:
+                found.append(((*key, name), f"key {problem}"))
+            else:
+                pending.append(((*key, name), item))
+    return sorted(found, key=lambda item: tuple(map(str, item[0])))
+
+
+def _schema_problems(table: Mapping[str, Any]) -> list[tuple[_Key, str]]:
     """(key path below tool.trackplan, message) for every schema violation, one per key."""
-    found: dict[tuple[str, ...], str] = {}
-    for error in _validator().iter_errors(dict(table)):
+    found: dict[_Key, str] = {}
+    try:
+        errors = list(_validator().iter_errors(dict(table)))
+    except ValueError as exc:  # defensive: _shape_problems bounds what reaches the validator
+        return [((), f"cannot be checked: {exc}")]
+    for error in errors:
         for key, message in _explain(error):
             found.setdefault(key, message)
     return list(found.items())
 
 
-def _explain(error: Any) -> list[tuple[tuple[str, ...], str]]:
-    key = tuple(str(part) for part in error.instance_path)
+def _explain(error: Any) -> list[tuple[_Key, str]]:
+    key: _Key = tuple(p if isinstance(p, int) else str(p) for p in error.instance_path)
     kind = type(error.kind).__name__
     top = key[0] if key else ""
     if kind == "AdditionalProperties":
@@ -265,16 +331,16 @@ def _explain(error: Any) -> list[tuple[tuple[str, ...], str]]:
         name = str(error.kind.error.instance)
         if top == "severity":
             return [((*key, name), _unknown_code(name, sorted(catalogue())))]
-        return [((*key, name), f"'{name}' is not a qualified name like app.telemetry.track")]
+        return [((*key, name), f"{_shown(name)} is not a qualified name like app.telemetry.track")]
     if kind == "Type":
         return [(key, f"must be {_expected(error)}, got {_describe(error.instance)}")]
     if kind == "Enum":
         if top == "severity":
-            return [(key, f"must be error, warning or info, got {error.instance!r}")]
+            return [(key, f"must be error, warning or info, got {_shown(error.instance)}")]
         return [(key, _unknown_code(str(error.instance), sorted(_prefixes())))]
     if kind == "Pattern":
-        expected = _PATTERN_HINTS.get(top, _PATTERN_HINTS["selector"])
-        return [(key, f"{error.instance!r} {expected}")]
+        expected = _PATTERN_HINTS.get(str(top), _PATTERN_HINTS["selector"])
+        return [(key, f"{_shown(error.instance)} {expected}")]
     if kind == "MinLength":
         return [(key, "must not be empty")]
     return [(key, str(error.message))]
@@ -301,21 +367,47 @@ def _expected(error: Any) -> str:
 
 
 def _describe(value: object) -> str:
-    return f"{_TOML_TYPES.get(type(value), type(value).__name__)} ({value!r})"
+    return f"{_TOML_TYPES.get(type(value), type(value).__name__)} ({_shown(value)})"
+
+
+def _shown(value: object, limit: int = 60, depth: int = 0) -> str:
+    """A short one-line rendering of a TOML value for a message; never fails (bounded
+    depth and items, no int-to-text limit)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str, list, dict)):
+        text = repr(value)
+    elif isinstance(value, int):
+        if value.bit_length() > 190:  # beyond ~57 digits: the size is what matters
+            return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+        text = str(value)
+    elif isinstance(value, str):
+        text = repr(value)
+    elif depth >= 3:
+        text = "[...]" if isinstance(value, list) else "{...}"
+    else:
+        items = list(value.items() if isinstance(value, dict) else enumerate(value))
+        shown = [
+            (f"{_shown(k, limit, depth + 1)}: " if isinstance(value, dict) else "")
+            + _shown(v, limit, depth + 1)
+            for k, v in items[:8]
+        ]
+        shown += ["..."] if len(items) > 8 else []
+        inner = ", ".join(shown)
+        text = f"[{inner}]" if isinstance(value, list) else f"{{{inner}}}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _unknown_code(name: str, known: Sequence[str]) -> str:
     hint = difflib.get_close_matches(name, known, n=1)
     suffix = f" (did you mean {hint[0]}?)" if hint else ""
-    return f"unknown rule code {name!r}{suffix}"
+    return f"unknown rule code {_shown(name)}{suffix}"
 
 
-def _dotted(key: Sequence[str]) -> str:
+def _dotted(key: Sequence[str | int]) -> str:
     """A key path as TOML would write it: ``tool.trackplan.wrappers."app.track"``,
     array items as ``exclude[1]``."""
     out = ""
     for part in key:
-        if part.isdigit():
+        if isinstance(part, int):
             out += f"[{part}]"
         else:
             bare = re.fullmatch(r"[A-Za-z0-9_-]+", part)
@@ -325,40 +417,67 @@ def _dotted(key: Sequence[str]) -> str:
 
 # -- locating a key in the TOML text -------------------------------------------------------
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_ASSIGN = re.compile(r"^(\s*)([^=#]+?)\s*=")
-
 
 def _split_key(raw: str) -> tuple[str, ...]:
     parts = re.findall(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^.\s]+)', raw)
     return tuple(next(p for p in groups if p) if any(groups) else "" for groups in parts)
 
 
-def locate_key(text: str, key: tuple[str, ...]) -> tuple[int, int]:
+def locate_key(text: str, key: _Key) -> tuple[int, int]:
     """Best-effort (line, column) of ``tool.trackplan.<key>`` in the TOML text."""
     wanted = (*_TABLE, *key)
     section: tuple[str, ...] = ()
     best = (1, 1)
     best_depth = -1
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            section = _split_key(header[1])
+    # TOML lines end at "\n" only (str.splitlines would also split at U+2028 and others)
+    for number, line in enumerate(text.split("\n"), start=1):
+        header = _header(line)
+        if header is not None:
+            section = _split_key(header)
             depth = _common(section, wanted)
             if depth == len(section) and depth > best_depth:
                 best, best_depth = (number, 1), depth
             continue
-        assign = _ASSIGN.match(line)
-        if not assign:
+        assign = _assignment(line)
+        if assign is None:
             continue
-        full = (*section, *_split_key(assign[2]))
+        indent, raw = assign
+        full = (*section, *_split_key(raw))
         depth = _common(full, wanted)
         if (depth == len(full) or depth > len(section)) and depth > best_depth:
-            best, best_depth = (number, len(assign[1]) + 1), depth
+            best, best_depth = (number, indent + 1), depth
     return best
 
 
-def _common(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+def _header(line: str) -> str | None:
+    """The key of a ``[table]`` or ``[[array.of.tables]]`` header line, else None.
+    (String methods, not a regex: linear on any line.)"""
+    stripped = line.strip()
+    if not stripped.startswith("["):
+        return None
+    double = stripped.startswith("[[")
+    inner = stripped[2:] if double else stripped[1:]
+    close = inner.find("]")
+    if close < 0:
+        return None
+    rest = inner[close + (2 if double else 1) :].strip()
+    if (double and not inner.startswith("]]", close)) or (rest and not rest.startswith("#")):
+        return None
+    return inner[:close].strip() or None
+
+
+def _assignment(line: str) -> tuple[int, str] | None:
+    """(indent, raw key) of a ``key = value`` line, else None."""
+    equals = line.find("=")
+    if equals <= 0:
+        return None
+    raw = line[:equals]
+    if "#" in raw or not raw.strip():
+        return None
+    return len(raw) - len(raw.lstrip()), raw.strip()
+
+
+def _common(a: _Key, b: _Key) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:

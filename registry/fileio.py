@@ -12,6 +12,11 @@ Contract:
   temporary file is removed, the target is untouched, and the ``OSError`` propagates.
   ``atomic_write_text`` writes exactly the text given (no newline translation): callers keep
   a file's line endings by passing them in.
+- ``atomic_write_many([(path, data), ...])`` writes several files as one change: every
+  temporary file is written and fsynced first (a full disk fails here, before any target
+  is touched), then each is renamed over its target in order; if a rename fails, the
+  targets already replaced get their originals back (kept as hard links, or in memory
+  where the file system has none) and new ones are removed, then the error propagates.
 
 Imports only the standard library (the registry's dependency rule).
 """
@@ -22,11 +27,13 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = [
     "InputFileError",
     "atomic_write_bytes",
+    "atomic_write_many",
     "atomic_write_text",
     "read_bytes_capped",
     "read_text_capped",
@@ -119,6 +126,95 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """``atomic_write_bytes`` of ``text`` in UTF-8, line endings exactly as given."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _stage(target: Path, data: bytes) -> str:
+    """A fsynced temporary file beside ``target`` holding ``data``, with the target's
+    permission bits (the umask's for a new file); removed again on failure."""
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_current_umask()
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return temporary
+
+
+def atomic_write_many(files: Sequence[tuple[str | os.PathLike[str], bytes]]) -> None:
+    """Replace several files as one change (see the module contract)."""
+    staged: list[tuple[Path, str]] = []
+    try:
+        for path, data in files:
+            target = Path(path)
+            staged.append((target, _stage(target, data)))
+    except BaseException:
+        for _, temporary in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        raise
+    done: list[tuple[Path, str | None, bytes | None]] = []  # target, backup link, original
+    backups: list[str] = []
+    try:
+        for target, temporary in staged:
+            backup, original = _keep_original(target)
+            if backup is not None:
+                backups.append(backup)
+            os.replace(temporary, target)
+            done.append((target, backup, original))
+    except BaseException:
+        for target, backup, original in reversed(done):
+            _restore(target, backup, original)
+        for _, temporary in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        raise
+    finally:
+        for backup in backups:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+    for directory in {target.parent for target, _ in staged}:
+        _fsync_directory(directory)
+
+
+def _restore(target: Path, backup: str | None, original: bytes | None) -> None:
+    """Best effort: put ``target``'s original back (or remove a file that was new)."""
+    with contextlib.suppress(OSError):
+        if backup is not None:
+            os.replace(backup, target)
+        elif original is None:
+            os.unlink(target)
+        else:
+            temporary = _stage(target, original)
+            try:
+                os.replace(temporary, target)
+            except OSError:
+                os.unlink(temporary)
+                raise
+
+
+def _keep_original(target: Path) -> tuple[str | None, bytes | None]:
+    """A hard link to ``target``'s current file (or its bytes where links are refused);
+    (None, None) when there is no file yet."""
+    if not os.path.lexists(target):
+        return None, None
+    backup = str(target.parent / f".{target.name}.{os.urandom(6).hex()}.orig")
+    try:
+        os.link(target, backup, follow_symlinks=False)
+    except OSError:
+        with open(target, "rb") as stream:
+            return None, stream.read()
+    return backup, None
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import ast
 import configparser
+import os
 import re
-import sys
-from collections.abc import Callable, Iterator
+import stat
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from trackplan.linter.tomlfile import TomlFileError, read_toml, strings_in, table_at
+from trackplan.registry.fileio import InputFileError, read_bytes_capped
 
 __all__ = ["LATEST_POSTHOG", "PosthogVersion", "detect_posthog_version", "parse_version"]
 
@@ -35,6 +34,14 @@ _REQUIREMENT = re.compile(
     r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?P<spec>[^;#@]*)"
 )
 _CLAUSE = re.compile(r"(===|==|~=|!=|>=|<=|>|<|\^|~)?\s*v?(?P<version>\d+(?:\.\d+)*)")
+#: Largest requirements file, setup.cfg or setup.py read (declarations are small; a
+#: bigger file declares nothing as far as trackplan is concerned).
+MAX_DECLARATION_BYTES = 1 << 20
+#: Digits in one version component: more is no version (and ``int()`` of 4,300+ digits
+#: raises), so such a clause is ignored.
+_MAX_COMPONENT_DIGITS = 9
+#: Components in one version (``1.2.3.4...``): more is no version.
+_MAX_COMPONENTS = 8
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,15 @@ def parse_version(text: str) -> tuple[int, ...] | None:
     match = re.match(r"\s*v?(\d+(?:\.\d+)*)", text)
     if not match:
         return None
-    return tuple(int(part) for part in match.group(1).split("."))
+    return _numbers(match.group(1))
+
+
+def _numbers(dotted: str) -> tuple[int, ...] | None:
+    """``"7.91.1"`` -> ``(7, 91, 1)``; None when a part or the count is beyond a version."""
+    parts = dotted.split(".")
+    if len(parts) > _MAX_COMPONENTS or any(len(p) > _MAX_COMPONENT_DIGITS for p in parts):
+        return None
+    return tuple(int(part) for part in parts)
 
 
 def _lowest(spec: str) -> tuple[int, ...] | None:
@@ -75,7 +90,9 @@ def _lowest(spec: str) -> tuple[int, ...] | None:
         if not match:
             continue
         op = match.group(1) or "=="
-        version = tuple(int(p) for p in match.group("version").split("."))
+        version = _numbers(match.group("version"))
+        if version is None:
+            continue
         if op in ("==", "===", ">=", "~=", ">", "^", "~"):
             lower = version if lower is None else max(lower, version)
         elif op in ("<", "<="):
@@ -107,38 +124,39 @@ def _from_requirement(line: str) -> tuple[bool, tuple[int, ...] | None]:
 def _poetry_value(value: Any) -> str:
     if isinstance(value, str):
         return value
-    if isinstance(value, dict):
-        return str(value.get("version", ""))
+    if isinstance(value, Mapping) and isinstance(value.get("version"), str):
+        return str(value["version"])
     return ""
 
 
-def _pyproject_requirements(data: dict[str, Any]) -> Iterator[str]:
-    project = data.get("project", {})
-    yield from _strings(project.get("dependencies"))
-    for group in (project.get("optional-dependencies") or {}).values():
-        yield from _strings(group)
-    for group in (data.get("dependency-groups") or {}).values():
-        yield from _strings(group)
-    tool = data.get("tool", {})
-    poetry = tool.get("poetry", {})
-    tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
-    tables += [g.get("dependencies") for g in (poetry.get("group") or {}).values()]
+def _pyproject_requirements(data: Mapping[str, Any]) -> Iterator[str]:
+    """Every requirement string the document declares; any other shape declares nothing
+    (these tables belong to other tools: a wrong type there is not trackplan's business)."""
+    project = table_at(data, "project") or {}
+    yield from strings_in(project.get("dependencies"))
+    for group in (table_at(project, "optional-dependencies") or {}).values():
+        yield from strings_in(group)
+    for group in (table_at(data, "dependency-groups") or {}).values():
+        yield from strings_in(group)
+    poetry = table_at(data, "tool", "poetry") or {}
+    tables = [table_at(poetry, "dependencies"), table_at(poetry, "dev-dependencies")]
+    tables += [table_at(g, "dependencies") for g in (table_at(poetry, "group") or {}).values()]
     for table in tables:
-        if isinstance(table, dict):
-            for name, value in table.items():
-                yield f"{name} {_poetry_value(value)}"
-    yield from _strings((tool.get("uv") or {}).get("dev-dependencies"))
-    for group in ((tool.get("pdm") or {}).get("dev-dependencies") or {}).values():
-        yield from _strings(group)
+        for name, value in (table or {}).items():
+            yield f"{name} {_poetry_value(value)}"
+    yield from strings_in((table_at(data, "tool", "uv") or {}).get("dev-dependencies"))
+    for group in (table_at(data, "tool", "pdm", "dev-dependencies") or {}).values():
+        yield from strings_in(group)
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, list):
-        yield from (item for item in value if isinstance(item, str))
+def _text(path: Path) -> str:
+    """A declaration file's text, capped; undecodable bytes replaced (they cannot be part
+    of a requirement we look for)."""
+    return read_bytes_capped(path, MAX_DECLARATION_BYTES).decode("utf-8", errors="replace")
 
 
 def _requirements_txt(path: Path) -> Iterator[str]:
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in _text(path).splitlines():
         line = line.split(" #", 1)[0].strip()
         if line and not line.startswith(("#", "-")):
             yield line
@@ -146,7 +164,7 @@ def _requirements_txt(path: Path) -> Iterator[str]:
 
 def _setup_cfg(path: Path) -> Iterator[str]:
     parser = configparser.ConfigParser(interpolation=None)
-    parser.read(path, encoding="utf-8")
+    parser.read_string(_text(path), source=str(path))
     if parser.has_option("options", "install_requires"):
         yield from parser.get("options", "install_requires").splitlines()
     if parser.has_section("options.extras_require"):
@@ -155,15 +173,22 @@ def _setup_cfg(path: Path) -> Iterator[str]:
 
 
 def _setup_py(path: Path) -> Iterator[str]:
-    tree = ast.parse(path.read_bytes())
+    tree = ast.parse(read_bytes_capped(path, MAX_DECLARATION_BYTES))
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             yield node.value
 
 
 def _pyproject(path: Path) -> Iterator[str]:
-    with path.open("rb") as handle:
-        yield from _pyproject_requirements(tomllib.load(handle))
+    yield from _pyproject_requirements(read_toml(path)[1])
+
+
+def _regular(path: Path) -> bool:
+    """A regular file (a FIFO or a device named like a declaration declares nothing)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _sources(root: Path) -> Iterator[tuple[Path, Callable[[Path], Iterator[str]]]]:
@@ -177,11 +202,20 @@ def _sources(root: Path) -> Iterator[tuple[Path, Callable[[Path], Iterator[str]]
 def declared_posthog_version(root: Path) -> PosthogVersion | None:
     """The lowest posthog version the project at ``root`` declares, if it declares one."""
     for path, reader in _sources(root):
-        if not path.is_file():
+        if not _regular(path):
             continue
         try:
             requirements = list(reader(path))
-        except (OSError, ValueError, SyntaxError, RecursionError, configparser.Error):
+        except (
+            InputFileError,
+            TomlFileError,
+            OSError,
+            ValueError,
+            SyntaxError,
+            RecursionError,
+            MemoryError,
+            configparser.Error,
+        ):
             continue  # an unreadable declaration file declares nothing
         for requirement in requirements:
             named, version = _from_requirement(requirement)

@@ -1,8 +1,9 @@
 """``trackplan init [PATH]``: draft a tracking plan and config from the calls in the code.
 
 Thin layer over :func:`trackplan.linter.init.run.run_init`. Exit 0 when the files were
-written, 2 when ``init`` refused (an existing file without ``--force``) or the project's
-configuration is unusable.
+written, 2 when ``init`` refused (an existing file without ``--force``, an unusable
+``pyproject.toml`` or ``[tool.trackplan]``, a write that failed): a refusal always comes
+before the first write, and a failed write is undone, so exit 2 means nothing changed.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def command(
 ) -> int:
     """Scan PATH for tracking calls and write a starting plan, config and baseline."""
     from trackplan.linter.config import ConfigError
+    from trackplan.linter.init.draft import comment_text
     from trackplan.linter.init.pyproject import PyprojectError
     from trackplan.linter.init.run import InitError, run_init
     from trackplan.registry.errors import PlanError
@@ -90,11 +92,19 @@ def command(
         click.echo(
             f"wrote {rel(result.baseline)}: {len(result.baselined)} naming finding(s) grandfathered"
         )
+    if draft.skipped:
+        click.echo("names the plan cannot hold (left out):")
+        for skipped in draft.skipped:
+            what = repr(skipped.name)
+            if skipped.event is not None:
+                what = f"property {what} of {skipped.event!r}"
+            click.echo(f"  {comment_text(skipped.seen_at)}: {what}: {skipped.reason}")
     renames = draft.renames
     if renames:
         click.echo("events that break the naming rules (kept with `naming: legacy`):")
         for event in renames:
-            click.echo(f"  {event.name} -> {event.suggestion or '?'}")
+            shown = comment_text(f"{event.name} -> {event.suggestion or '?'}")
+            click.echo(f"  {shown}")
     baseline_arg = f" --baseline {rel(result.baseline)}" if result.baseline else ""
     click.echo(f"next: review the TODOs, then `trackplan check` and `trackplan lint{baseline_arg}`")
     return 0

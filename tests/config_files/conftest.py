@@ -1,0 +1,1 @@
+"""Fixtures of the configuration-file and ``init`` tests (helpers: config_files_support)."""
