@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,27 +62,48 @@ class PlanCheck:
 def plan_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnostic]]:
     """The plan files ``paths`` stand for, in merge order; TP001 for missing paths.
 
-    A directory contributes every ``*.yaml``/``*.yml`` below it (recursively), sorted
-    by path; files are listed in argument order, each file once.
+    A directory contributes every ``*.yaml``/``*.yml`` below it (recursively, not
+    through symlinked directories), sorted by path; files are listed in argument
+    order, each file once. Nothing is skipped silently: a sub-directory that cannot be
+    listed is TP001, and a ``*.yaml`` entry that is not a regular file (a FIFO, a
+    device, a dangling link) is listed so that reading it reports TP001.
     """
     files: list[Path] = []
     problems: list[Diagnostic] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES and p.is_file())
-            if not found:
+            found, unreadable = _scan(path)
+            problems.extend(unreadable)
+            if not found and not unreadable:
                 problems.append(
                     diagnostic("TP001", f"no *.yaml or *.yml plan files in {path}", path=str(path))
                 )
             files.extend(found)
-        elif path.is_file():
-            files.append(path)
+        elif path.exists() or path.is_symlink():
+            files.append(path)  # read_yaml reports what is not a regular, readable file
         else:
             problems.append(
                 diagnostic("TP001", f"plan path does not exist: {path}", path=str(path))
             )
     return list(dict.fromkeys(files)), problems
+
+
+def _scan(directory: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """Plan files below ``directory`` and TP001 for each sub-directory that cannot be read."""
+    problems: list[Diagnostic] = []
+
+    def unreadable(error: OSError) -> None:
+        where = error.filename or str(directory)
+        reason = error.strerror or type(error).__name__
+        problems.append(
+            diagnostic("TP001", f"cannot read plan directory: {reason}", path=str(where))
+        )
+
+    found: list[Path] = []
+    for root, _dirs, names in os.walk(directory, onerror=unreadable):
+        found.extend(Path(root, n) for n in names if Path(n).suffix in PLAN_SUFFIXES)
+    return sorted(found), problems
 
 
 @dataclass

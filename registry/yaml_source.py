@@ -10,12 +10,16 @@ from events rather than from ``yaml.compose`` avoids libyaml's recursive C compo
 The builder is where the safety checks live: duplicate mapping keys (pyyaml silently
 keeps the last one), alias bombs and recursive aliases (capped by the number of
 expanded values), nesting depth, non-string keys and tags with no JSON meaning.
-Unreadable input (too big, not UTF-8, not YAML) becomes a TP001 diagnostic with the
-position from the YAML error mark; nothing here raises on bad input.
+Numbers JSON cannot carry are TP002 at their position and reading goes on: NaN and
+infinities (``.nan``, ``-.Inf``, ``1e400``, which overflows) and integers over
+:data:`MAX_INT_DIGITS` digits. Unreadable input (not a regular file, too big, not
+UTF-8, not YAML) becomes a TP001 diagnostic with the position from the YAML error
+mark; nothing here raises on bad input.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +27,13 @@ from typing import Any, cast
 
 import yaml
 from trackplan.registry.diagnostics import Diagnostic
+from trackplan.registry.fileio import InputFileError, read_bytes_capped
 from trackplan.registry.rules import diagnostic
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "MAX_INT_DIGITS",
     "MAX_NODES",
     "YamlDocument",
     "escape_pointer",
@@ -48,6 +54,12 @@ MAX_DEPTH = 200
 #: Cap on the number of values after alias expansion (a billion-laughs document
 #: expands to far more; a 500-event plan is well under 100k).
 MAX_NODES = 1_000_000
+#: Longest integer accepted, in decimal digits (Python refuses to print or parse more
+#: than 4,300 by default, so a longer one could not be exported as JSON).
+MAX_INT_DIGITS = 1000
+# Bits of the smallest integer with more than MAX_INT_DIGITS digits, minus one: a cheap
+# first test before counting digits.
+_INT_BITS = int(MAX_INT_DIGITS * math.log2(10))
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null"))
@@ -101,6 +113,15 @@ class _Refused(Exception):
         self.code = code
         self.message = message
         self.position = at if isinstance(at, tuple) else (at.line + 1, at.column + 1)
+
+
+# Placeholder for an integer too long for Python's ``int()`` (reported, then replaced).
+_TOO_LONG = object()
+
+
+def _shown(text: str) -> str:
+    """A scalar's source text for a message, shortened when long."""
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
 
 
 def _tag(tag: str) -> str:
@@ -232,11 +253,51 @@ class _Builder:
         if tag in (_STR, _TIMESTAMP, _MERGE):  # JSON has no dates: keep the text
             value: Any = event.value
         elif tag in _CONSTRUCT:
-            value = _CONSTRUCT[tag](yaml.ScalarNode(tag, event.value))
+            try:
+                value = _CONSTRUCT[tag](yaml.ScalarNode(tag, event.value))
+            except ValueError:  # Python's int() refuses over 4,300 decimal digits
+                value = _TOO_LONG
         else:
             raise _unsupported(tag, event.start_mark)
         self.scalars[memo] = (tag, value)
         return tag, value
+
+    def _number_problem(self, value: Any, event: Any, pointer: str, position: _Position) -> Any:
+        """TP002 for a number JSON cannot carry; the value to keep in its place."""
+        if type(value) is float and not math.isfinite(value):
+            text = _shown(event.value)
+            if math.isnan(value):
+                why = f"`{text}` is NaN, which JSON and JSON Schema have no value for"
+            elif text.lstrip("+-").lower() in (".inf", "inf"):
+                why = f"`{text}` is an infinity, which JSON and JSON Schema have no value for"
+            else:
+                why = f"`{text}` is too large for a JSON number (it overflows to infinity)"
+            message = f"{why}; write a finite number"
+        elif value is _TOO_LONG or (
+            type(value) is int
+            and value.bit_length() > _INT_BITS
+            and len(str(abs(value))) > MAX_INT_DIGITS
+        ):
+            message = (
+                f"integer `{_shown(event.value)}` has more than {MAX_INT_DIGITS:,} digits; "
+                "plans accept integers up to that length"
+            )
+            # A number in its place keeps the plan-format check quiet about it; an int
+            # this long could not even be printed.
+            value = -math.inf if event.value.lstrip().startswith("-") else math.inf
+        else:
+            return value
+        self.diagnostics.append(
+            diagnostic(
+                "TP002",
+                message,
+                path=self.path,
+                line=position[0],
+                column=position[1],
+                pointer=pointer,
+            )
+        )
+        return value
 
     def scalar(self, event: Any) -> None:
         mark = event.start_mark
@@ -250,6 +311,8 @@ class _Builder:
             raise _Refused("TP002", "`<<` is only allowed as a mapping key", mark)
         self._counted(1, mark)
         pointer = self._child_pointer(mark)
+        if tag in (_INT, _FLOAT):
+            value = self._number_problem(value, event, pointer, position)
         self.positions.append((pointer, position))
         anchor = None
         if event.anchor is not None:
@@ -428,27 +491,19 @@ def parse_yaml(text: str, path: str) -> tuple[YamlDocument | None, list[Diagnost
 def read_yaml(path: str | Path) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Read and parse one YAML file; never raises on bad input.
 
-    Refuses files over :data:`MAX_FILE_BYTES` and files that are not UTF-8 (TP001 at
+    Refuses what is not a regular file (a FIFO, a device, a directory: never blocks
+    on one), files over :data:`MAX_FILE_BYTES` and files that are not UTF-8 (TP001 at
     the first bad byte's line and column). A UTF-8 byte order mark is accepted.
     """
     shown = str(path)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                diagnostic(
-                    "TP001",
-                    f"plan file is {size / 1048576:.1f} MiB; refusing to read plan files "
-                    f"over {MAX_FILE_BYTES // 1048576} MiB",
-                    path=shown,
-                    line=1,
-                    column=1,
-                )
-            ]
-        data = Path(path).read_bytes()
-    except OSError as exc:
+        data = read_bytes_capped(path, MAX_FILE_BYTES)
+    except InputFileError as exc:
+        reason = exc.reason
+        if reason.startswith("larger than"):
+            reason = f"refusing to read plan files over {MAX_FILE_BYTES // 1048576} MiB ({reason})"
         return None, [
-            diagnostic("TP001", f"cannot read plan file: {exc.strerror or exc}", path=shown)
+            diagnostic("TP001", f"cannot read plan file: {reason}", path=shown, line=1, column=1)
         ]
     try:
         text = data.decode("utf-8-sig")

@@ -17,6 +17,7 @@ import click
 from trackplan.linter.cli._shared import fail, plan_error_lines
 from trackplan.registry.compiler import compile_plan
 from trackplan.registry.errors import PlanError
+from trackplan.registry.fileio import atomic_write_text
 from trackplan.registry.loader import load_plan
 
 __all__ = ["command", "schema_file_name"]
@@ -28,6 +29,15 @@ def schema_file_name(event: str) -> str:
     """A portable file name for an event's schema (unsafe characters become ``_``)."""
     stem = _UNSAFE.sub("_", event).strip(".") or "_"
     return f"{stem}.schema.json"
+
+
+def _json(value: object) -> str:
+    """Strict JSON text: NaN and infinities are refused, never written as bare words.
+
+    The loader already reports them (TP002), so this is a last guard, not a path a
+    loadable plan takes.
+    """
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 @click.command("export")
@@ -55,8 +65,7 @@ def command(plan_path: Path, output_format: str, out_dir: Path | None) -> None:
     except PlanError as exc:
         fail(plan_error_lines(exc.diagnostics, Path.cwd()))
     if out_dir is None:
-        json.dump(schemas, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(_json(schemas))
         return
     names: dict[str, str] = {}
     for event in schemas:
@@ -68,6 +77,5 @@ def command(plan_path: Path, output_format: str, out_dir: Path | None) -> None:
         names[file_name] = event
     out_dir.mkdir(parents=True, exist_ok=True)
     for file_name, event in names.items():
-        text = json.dumps(schemas[event], indent=2, ensure_ascii=False) + "\n"
-        (out_dir / file_name).write_text(text, encoding="utf-8")
+        atomic_write_text(out_dir / file_name, _json(schemas[event]))
     click.echo(f"wrote {len(names)} schema{'s' if len(names) != 1 else ''} to {out_dir}")
