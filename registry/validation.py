@@ -6,6 +6,12 @@ and a jsonschema-rs validator (:mod:`trackplan.registry.compiler`). ``validate``
 failing payload pays for ``iter_errors`` and for mapping each engine error, by its
 schema path, to a catalogue code (TP202/TP203/TP204/TP301/TP302/TP304/TP902).
 
+Compilation is lazy: constructing a :class:`Registry` compiles nothing; an event's
+schema and validator are built the first time a payload names it (and kept), so an
+idle event costs only its :class:`~trackplan.registry.plan.EventSpec`. Strings
+longer than ``max_pattern_input`` are not run through a plan ``pattern``: they are
+TP204 "too long to check" (see :func:`trackplan.registry.compiler.guard_patterns`).
+
 Nothing here raises on a bad payload: anything the engine refuses (non-JSON values,
 non-string keys, cycles) becomes TP902 with a pointer.
 """
@@ -26,8 +32,10 @@ from trackplan.registry.compiler import (
     build_validator,
     compile_event_schema,
     compile_fallback_schema,
+    is_length_guard,
 )
 from trackplan.registry.diagnostics import Diagnostic, Severity
+from trackplan.registry.patterns import MAX_PATTERN_INPUT
 from trackplan.registry.payloads import (
     body_events,
     first_non_json_value,
@@ -61,6 +69,19 @@ class ValidationResult:
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.violations if d.severity is Severity.ERROR)
+
+
+class _FirstCheck:
+    """A not-yet-compiled event's stand-in in :meth:`Registry.clean_checks`."""
+
+    __slots__ = ("name", "registry")
+
+    def __init__(self, registry: Registry, name: str) -> None:
+        self.registry, self.name = registry, name
+
+    def __call__(self, payload: object) -> bool:
+        entry = self.registry._entry(self.name)
+        return entry is not None and entry.is_valid(payload)
 
 
 class _Compiled:
@@ -123,6 +144,46 @@ _DESCRIBE: dict[str, Callable[[Any, dict[str, Any]], str]] = {
 }
 
 
+class _TooLong:
+    """An engine error from a pattern's length guard, read as "too long to check"."""
+
+    __slots__ = ("instance", "instance_path", "kind", "schema_path")
+
+    class Kind:
+        name = "patternInputLength"
+
+        def __init__(self, limit: int) -> None:
+            self.limit = limit
+
+        def as_dict(self) -> dict[str, Any]:
+            return {"limit": self.limit}
+
+    def __init__(self, err: Any, limit: int) -> None:
+        self.instance = err.instance
+        self.instance_path = err.instance_path
+        self.schema_path = err.schema_path
+        self.kind = self.Kind(limit)
+
+
+def _too_long(err: Any, d: dict[str, Any]) -> str:
+    limit = d.get("limit", 0)
+    value = err.instance
+    if isinstance(value, dict):  # a ``patternProperties`` key (the propertyNames guard)
+        size = max((len(k) for k in value if isinstance(k, str)), default=0)
+        return (
+            f"has a key too long to check against its patternProperties ({size} characters; "
+            f"patterns are run on at most {limit})"
+        )
+    size = len(value) if isinstance(value, str) else 0
+    return (
+        f"is too long to check against its pattern ({size} characters; patterns are "
+        f"run on at most {limit})"
+    )
+
+
+_DESCRIBE["patternInputLength"] = _too_long
+
+
 def _describe(err: Any) -> str:
     kind = err.kind
     describe = _DESCRIBE.get(kind.name)
@@ -140,11 +201,22 @@ def _loose(name: str) -> str:
 
 
 class Registry:
-    """A plan compiled for payload validation. Build once, validate many times."""
+    """A plan compiled for payload validation. Build once, validate many times.
 
-    def __init__(self, plan: Plan, policy: RulePolicy | None = None) -> None:
+    ``max_pattern_input`` (default :data:`~trackplan.registry.patterns.MAX_PATTERN_INPUT`)
+    is the longest string a plan ``pattern`` is run on; longer ones are TP204.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        policy: RulePolicy | None = None,
+        *,
+        max_pattern_input: int = MAX_PATTERN_INPUT,
+    ) -> None:
         self.plan = plan
         self.policy = policy or RulePolicy()
+        self.max_pattern_input = max_pattern_input
         self._severity: dict[str, Severity | None] = {
             code: (
                 self.policy.severity_of(code, get_rule(code).default_severity)
@@ -153,41 +225,96 @@ class Registry:
             )
             for code in _CODES
         }
-        self._events: dict[str, _Compiled] = {}
+        self._events: dict[str, _Compiled] = {}  # filled on first use of each event
         self._deprecated: dict[str, tuple[Diagnostic, ...]] = {}
         for name, spec in plan.events.items():
-            entry = _Compiled(
-                name,
-                compile_event_schema(plan, spec),
-                spec.required_properties,
-                closed=not (spec.additional_properties and plan.additional_properties),
-            )
-            notes = self._deprecation(spec)
-            if notes:
-                self._deprecated[name] = notes
-                entry.valid_result = self._result(name, list(notes))
-            self._events[name] = entry
-        self._fallback = _Compiled(None, compile_fallback_schema(plan), (), closed=False)
-        self._loose_names = {_loose(n): n for n in plan.events if not n.startswith("$")}
+            if spec.deprecated is not None:
+                notes = self._deprecation(spec)
+                if notes:
+                    self._deprecated[name] = notes
+        self._fallback_entry: _Compiled | None = None
+        self._loose_table: dict[str, str] | None = None
         self._unknown: dict[str, tuple[Diagnostic, ...]] = {}
+        self._clean: dict[str, Callable[[object], bool]] | None = None
+
+    def _entry(self, name: str) -> _Compiled | None:
+        """The compiled entry of planned event ``name`` (compiled now if first use)."""
+        entry = self._events.get(name)
+        if entry is not None:
+            return entry
+        spec = self.plan.events.get(name)
+        if spec is None:
+            return None
+        entry = _Compiled(
+            name,
+            compile_event_schema(self.plan, spec, max_pattern_input=self.max_pattern_input),
+            spec.required_properties,
+            closed=not (spec.additional_properties and self.plan.additional_properties),
+        )
+        notes = self._deprecated.get(name)
+        if notes:
+            entry.valid_result = self._result(name, list(notes))
+        self._events[name] = entry
+        if self._clean is not None and name in self._clean:
+            self._clean[name] = entry.is_valid
+        return entry
+
+    @property
+    def _fallback(self) -> _Compiled:
+        entry = self._fallback_entry
+        if entry is None:
+            schema = compile_fallback_schema(self.plan, max_pattern_input=self.max_pattern_input)
+            entry = self._fallback_entry = _Compiled(None, schema, (), closed=False)
+        return entry
+
+    @property
+    def _loose_names(self) -> dict[str, str]:
+        table = self._loose_table
+        if table is None:
+            table = {_loose(n): n for n in self.plan.events if not n.startswith("$")}
+            self._loose_table = table
+        return table
 
     # construction -------------------------------------------------------------------
 
     @classmethod
-    def from_plan(cls, plan: Plan, policy: RulePolicy | None = None) -> Registry:
-        return cls(plan, policy)
+    def from_plan(
+        cls,
+        plan: Plan,
+        policy: RulePolicy | None = None,
+        *,
+        max_pattern_input: int = MAX_PATTERN_INPUT,
+    ) -> Registry:
+        return cls(plan, policy, max_pattern_input=max_pattern_input)
 
     @classmethod
-    def load(cls, path: str | Path, policy: RulePolicy | None = None) -> Registry:
+    def load(
+        cls,
+        path: str | Path,
+        policy: RulePolicy | None = None,
+        *,
+        max_pattern_input: int = MAX_PATTERN_INPUT,
+    ) -> Registry:
         """Load the plan at ``path`` (file or directory); raises ``PlanError`` if bad."""
         from trackplan.registry.loader import load_plan
 
-        return cls(load_plan(path), policy)
+        return cls(load_plan(path), policy, max_pattern_input=max_pattern_input)
 
     @property
     def schemas(self) -> Mapping[str, Mapping[str, Any]]:
-        """The compiled JSON Schema of every planned event, in plan order."""
-        return {name: entry.schema for name, entry in self._events.items()}
+        """The compiled JSON Schema of every planned event, in plan order.
+
+        Built on each access (compiling every event's schema, not its validator):
+        for inspection and export, not for a hot path.
+        """
+        return {
+            name: entry.schema if entry is not None else self._schema_of(spec)
+            for name, spec in self.plan.events.items()
+            for entry in (self._events.get(name),)
+        }
+
+    def _schema_of(self, spec: EventSpec) -> dict[str, Any]:
+        return compile_event_schema(self.plan, spec, max_pattern_input=self.max_pattern_input)
 
     @property
     def fallback_schema(self) -> Mapping[str, Any]:
@@ -210,19 +337,31 @@ class Registry:
         like the runtime hook, can skip the result). False, or an exception, decides
         nothing: ask :meth:`validate`. Deprecated events (TP205 on every payload) are
         left out.
+
+        The table is the registry's own and is updated in place: an event not compiled
+        yet maps to a stand-in that compiles it on its first call and then puts the
+        engine's ``is_valid`` in its place. Keep the dict (do not copy it) so later
+        lookups get the engine's check directly.
         """
-        return {
-            name: entry.is_valid
-            for name, entry in self._events.items()
-            if not entry.valid_result.violations
-        }
+        table = self._clean
+        if table is None:
+            table = {}
+            for name in self.plan.events:
+                if name in self._deprecated:
+                    continue
+                entry = self._events.get(name)
+                table[name] = entry.is_valid if entry is not None else _FirstCheck(self, name)
+            self._clean = table
+        return table
 
     def validate(self, payload: object) -> ValidationResult:
         """The verdict on one event payload; never raises."""
         try:
             if type(payload) is dict:
                 name = payload.get("event")
-                entry = self._events.get(name) if type(name) is str else None
+                entry = None
+                if type(name) is str:
+                    entry = self._events.get(name) or self._entry(name)
                 if entry is not None and entry.is_valid(payload):
                     return entry.valid_result
             return self._result(_event_name(payload), list(self.iter_violations(payload)))
@@ -250,7 +389,7 @@ class Registry:
             return
         assert isinstance(payload, dict)
         name: str = payload["event"]
-        entry = self._events.get(name)
+        entry = self._entry(name)
         if entry is None:
             if not is_posthog_event(name):
                 yield from self._unplanned(name)
@@ -326,6 +465,8 @@ class Registry:
         """Catalogue diagnostics for one engine error, decided by its schema path."""
         sp: list[Any] = err.schema_path
         ip: list[Any] = err.instance_path
+        if sp and sp[-1] == "maxLength" and is_length_guard(entry.schema, sp):
+            err = _TooLong(err, self.max_pattern_input)
         head = sp[0] if sp else ""
         if head in ("then", "else"):
             return self._distinct_id(event, sp, ip, err)
