@@ -106,7 +106,7 @@ def _scan(directory: Path) -> tuple[list[Path], list[Diagnostic]]:
     return sorted(found), problems
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     """One named definition (event, property, funnel) as written in one file."""
 
@@ -242,6 +242,16 @@ class _Builder:
     merged: _Merged
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sites: list[NameSite] = field(default_factory=list)
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def shared_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """One object for every equal compiled schema (a big plan repeats most specs).
+
+        Property schemas are read-only once in a :class:`Plan`, so sharing is safe; it
+        keeps an idle event's memory to its own names and positions.
+        """
+        key = json.dumps(schema, default=repr)  # key order kept: it is what is exported
+        return self.schemas.setdefault(key, schema)
 
     def property_spec(
         self, entry: _Entry, inherited: PropertySpec | None = None
@@ -253,7 +263,8 @@ class _Builder:
         self.diagnostics.extend(compiled.diagnostics)
         schema = compiled.schema if isinstance(compiled.schema, dict) else {}
         if inherited is not None:
-            schema = {**inherited.schema, **schema}
+            schema = {**inherited.schema, **schema} if schema else dict(inherited.schema)
+        schema = self.shared_schema(schema)
         required = raw.get("required")
         examples = raw.get("examples")
         return PropertySpec(

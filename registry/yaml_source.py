@@ -20,7 +20,7 @@ mark; nothing here raises on bad input.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -87,22 +87,57 @@ class YamlDocument:
     ``positions`` maps the JSON Pointer of every value to the (line, column) of its
     node; ``key_positions`` maps the pointer of every mapping entry to the position
     of its key (where an editor should put the cursor for "unknown key" errors).
+    Both are stored packed (one int per position, see :func:`_pack`): positions are
+    most of a parsed plan's memory.
     """
 
     path: str
     value: Any
-    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
-    key_positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    marks: Mapping[str, int] = field(default_factory=dict)
+    key_marks: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def positions(self) -> Mapping[str, tuple[int, int]]:
+        return _Unpacked(self.marks)
+
+    @property
+    def key_positions(self) -> Mapping[str, tuple[int, int]]:
+        return _Unpacked(self.key_marks)
 
     def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """Position of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
-        if key and pointer in self.key_positions:
-            return self.key_positions[pointer]
-        while pointer not in self.positions:
+        if key and pointer in self.key_marks:
+            return _unpack(self.key_marks[pointer])
+        marks = self.marks
+        while pointer not in marks:
             if not pointer:
                 return (1, 1)
             pointer = pointer.rpartition("/")[0]
-        return self.positions[pointer]
+        return _unpack(marks[pointer])
+
+
+def _pack(line: int, column: int) -> int:
+    return line << 32 | column
+
+
+def _unpack(mark: int) -> tuple[int, int]:
+    return mark >> 32, mark & 0xFFFFFFFF
+
+
+class _Unpacked(Mapping[str, tuple[int, int]]):
+    """A read-only (line, column) view of a pointer -> packed position table."""
+
+    def __init__(self, marks: Mapping[str, int]) -> None:
+        self._marks = marks
+
+    def __getitem__(self, pointer: str) -> tuple[int, int]:
+        return _unpack(self._marks[pointer])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._marks)
+
+    def __len__(self) -> int:
+        return len(self._marks)
 
 
 class _Refused(Exception):
@@ -139,8 +174,10 @@ class _Anchor:
     """An anchored value and the positions recorded inside it (pointers relative)."""
 
     value: Any
-    positions: list[tuple[str, _Position]]
-    key_positions: list[tuple[str, _Position]]
+    pointers: list[str]
+    marks: list[int]
+    key_pointers: list[str]
+    key_marks: list[int]
     size: int
 
 
@@ -156,6 +193,7 @@ class _Frame:
     count: int
     is_map: bool
     key: str | None = None
+    key_pointer: str = ""
     merge_next: bool = False
     seen: dict[str, _Position] = field(default_factory=dict)
     merges: list[tuple[Any, _Anchor | None]] = field(default_factory=list)
@@ -172,8 +210,11 @@ class _Builder:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.positions: list[tuple[str, _Position]] = []
-        self.key_positions: list[tuple[str, _Position]] = []
+        # Parallel lists (pointer, packed position): no tuple per entry.
+        self.pointers: list[str] = []
+        self.marks: list[int] = []
+        self.key_pointers: list[str] = []
+        self.key_marks: list[int] = []
         self.diagnostics: list[Diagnostic] = []
         self.anchors: dict[str, _Anchor] = {}
         self.open_anchors: set[str] = set()
@@ -226,7 +267,7 @@ class _Builder:
             raise _Refused("TP002", "mapping key must be a string, not a mapping or list", mark)
         if top.merge_next:
             return top.pointer
-        return f"{top.pointer}/{escape_pointer(top.key or '')}"
+        return top.key_pointer  # the key's own pointer string, shared
 
     def _place(self, value: Any, anchor: _Anchor | None = None) -> None:
         if not self.stack:
@@ -313,16 +354,18 @@ class _Builder:
         pointer = self._child_pointer(mark)
         if tag in (_INT, _FLOAT):
             value = self._number_problem(value, event, pointer, position)
-        self.positions.append((pointer, position))
+        mark_ = _pack(*position)
+        self.pointers.append(pointer)
+        self.marks.append(mark_)
         anchor = None
         if event.anchor is not None:
-            anchor = self.anchors[event.anchor] = _Anchor(value, [("", position)], [], 1)
+            anchor = self.anchors[event.anchor] = _Anchor(value, [""], [mark_], [], [], 1)
         self._place(value, anchor)
 
     def key(self, top: _Frame, event: Any, position: _Position) -> None:
         tag, value = self._scalar_value(event)
         if event.anchor is not None:
-            self.anchors[event.anchor] = _Anchor(value, [("", position)], [], 1)
+            self.anchors[event.anchor] = _Anchor(value, [""], [_pack(*position)], [], [], 1)
         if tag == _MERGE:
             top.merge_next = True
             return
@@ -333,7 +376,7 @@ class _Builder:
                 f"mapping key must be a string, not `{event.value}` ({kind})",
                 event.start_mark,
             )
-        key = event.value
+        key = value if type(value) is str else event.value  # memoized: one object per name
         first = top.seen.get(key)
         pointer = f"{top.pointer}/{escape_pointer(key)}"
         if first is not None:
@@ -349,8 +392,10 @@ class _Builder:
                 )
             )
         top.seen[key] = position
-        self.key_positions.append((pointer, position))
+        self.key_pointers.append(pointer)
+        self.key_marks.append(_pack(*position))
         top.key = key
+        top.key_pointer = pointer
 
     def start(self, event: Any, *, is_map: bool) -> None:
         mark = event.start_mark
@@ -365,7 +410,8 @@ class _Builder:
             )
         self._counted(1, mark)
         pointer = self._child_pointer(mark)
-        self.positions.append((pointer, (mark.line + 1, mark.column + 1)))
+        self.pointers.append(pointer)
+        self.marks.append(_pack(mark.line + 1, mark.column + 1))
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
         self.stack.append(
@@ -373,8 +419,8 @@ class _Builder:
                 value={} if is_map else [],
                 pointer=pointer,
                 anchor=event.anchor,
-                start=len(self.positions) - 1,
-                key_start=len(self.key_positions),
+                start=len(self.pointers) - 1,
+                key_start=len(self.key_pointers),
                 count=self.count,
                 is_map=is_map,
             )
@@ -389,8 +435,10 @@ class _Builder:
             cut = len(frame.pointer)
             anchor = self.anchors[frame.anchor] = _Anchor(
                 frame.value,
-                [(p[cut:], pos) for p, pos in self.positions[frame.start :]],
-                [(p[cut:], pos) for p, pos in self.key_positions[frame.key_start :]],
+                [p[cut:] for p in self.pointers[frame.start :]],
+                self.marks[frame.start :],
+                [p[cut:] for p in self.key_pointers[frame.key_start :]],
+                self.key_marks[frame.key_start :],
                 self.count - frame.count + 1,
             )
             self.open_anchors.discard(frame.anchor)
@@ -409,7 +457,7 @@ class _Builder:
                 raise _Refused(
                     "TP002",
                     "`<<` merge needs a mapping or a list of mappings",
-                    self.positions[frame.start][1],
+                    _unpack(self.marks[frame.start]),
                 )
             for key, item in value.items():
                 if key in frame.value:
@@ -417,15 +465,19 @@ class _Builder:
                 frame.value[key] = item
                 if anchor is not None:
                     prefix = f"/{escape_pointer(key)}"
-                    for table, source in (
-                        (self.positions, anchor.positions),
-                        (self.key_positions, anchor.key_positions),
+                    for pointers, marks, rels, source in (
+                        (self.pointers, self.marks, anchor.pointers, anchor.marks),
+                        (
+                            self.key_pointers,
+                            self.key_marks,
+                            anchor.key_pointers,
+                            anchor.key_marks,
+                        ),
                     ):
-                        table.extend(
-                            (frame.pointer + rel, pos)
-                            for rel, pos in source
-                            if rel == prefix or rel.startswith(prefix + "/")
-                        )
+                        for rel, mark_ in zip(rels, source, strict=True):
+                            if rel == prefix or rel.startswith(prefix + "/"):
+                                pointers.append(frame.pointer + rel)
+                                marks.append(mark_)
 
     def alias(self, event: Any) -> None:
         mark = event.start_mark
@@ -441,9 +493,12 @@ class _Builder:
         self._counted(anchor.size, mark)
         pointer = self._child_pointer(mark)
         if not (top is not None and top.is_map and top.merge_next):
-            self.positions.extend((pointer + rel, pos) for rel, pos in anchor.positions)
-            self.key_positions.extend((pointer + rel, pos) for rel, pos in anchor.key_positions)
-            self.positions.append((pointer, (mark.line + 1, mark.column + 1)))
+            self.pointers.extend(pointer + rel for rel in anchor.pointers)
+            self.marks.extend(anchor.marks)
+            self.key_pointers.extend(pointer + rel for rel in anchor.key_pointers)
+            self.key_marks.extend(anchor.key_marks)
+            self.pointers.append(pointer)
+            self.marks.append(_pack(mark.line + 1, mark.column + 1))
         self._place(anchor.value, anchor)
 
 
@@ -483,9 +538,11 @@ def parse_yaml(text: str, path: str) -> tuple[YamlDocument | None, list[Diagnost
         line, column = refused.position
         found = diagnostic(refused.code, refused.message, path=path, line=line, column=column)
         return None, [*builder.diagnostics, found]
-    positions = dict(builder.positions)
-    positions.setdefault("", (1, 1))
-    return YamlDocument(path, value, positions, dict(builder.key_positions)), builder.diagnostics
+    marks = dict(zip(builder.pointers, builder.marks, strict=True))
+    builder.pointers, builder.marks = [], []  # free them before the key table is built
+    marks.setdefault("", _pack(1, 1))
+    key_marks = dict(zip(builder.key_pointers, builder.key_marks, strict=True))
+    return YamlDocument(path, value, marks, key_marks), builder.diagnostics
 
 
 def read_yaml(path: str | Path) -> tuple[YamlDocument | None, list[Diagnostic]]:
