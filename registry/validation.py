@@ -52,6 +52,8 @@ __all__ = ["Registry", "ValidationResult"]
 
 _CODES = ("TP201", "TP202", "TP203", "TP204", "TP205", "TP206", "TP301", "TP302", "TP304", "TP902")
 _MAX_SNIPPET = 80
+#: Most engine errors :meth:`Registry._map` remembers (then it starts over).
+_MAP_CACHE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,18 @@ class _FirstCheck:
 class _Compiled:
     """One event's validator and its precomputed verdict for a valid payload."""
 
-    __slots__ = ("closed", "is_valid", "iter_errors", "name", "required", "schema", "valid_result")
+    __slots__ = (
+        "closed",
+        "declared",
+        "groups",
+        "is_valid",
+        "iter_errors",
+        "name",
+        "probes",
+        "required",
+        "schema",
+        "valid_result",
+    )
 
     def __init__(
         self,
@@ -104,6 +117,75 @@ class _Compiled:
         self.is_valid: Callable[[object], bool] = validator.is_valid
         self.iter_errors: Callable[[object], Iterator[Any]] = validator.iter_errors
         self.valid_result = ValidationResult(name, True)
+        # The event properties' own schemas, and a check per property built on first
+        # need (see Registry._shape).
+        self.declared: dict[str, Any] = schema["properties"]["properties"]["properties"]
+        self.probes: dict[str, Callable[[object], bool]] = {}
+        self.groups: dict[str, tuple[Callable[[object], bool], ...] | None] = {}
+
+    def keyword_checks(self, name: str) -> tuple[Callable[[object], bool], ...] | None:
+        """One check per keyword of a declared property's schema, for scalar values.
+
+        A scalar's violations are decided by which of these fail (keyword messages
+        quote the schema, not the value; the value's JSON type is keyed apart). None
+        when the schema has keywords whose errors depend on the value in other ways
+        (combinators, a user's if/then/else); pattern length guards count as their
+        pattern.
+        """
+        if name in self.groups:
+            return self.groups[name]
+        sub = self.declared[name]
+        found: tuple[Callable[[object], bool], ...] | None = None
+        if isinstance(sub, dict) and not any(k in sub for k in _VALUE_KEYED):
+            checks: list[Callable[[object], bool]] = []
+            for key, value in sub.items():
+                if key == "allOf":
+                    if not all(_is_guard(item) for item in value):
+                        break
+                    checks.extend(build_validator(item["then"]).is_valid for item in value)
+                elif key not in ("$schema", "title", "description"):
+                    checks.append(build_validator({key: value}).is_valid)
+            else:
+                found = tuple(checks)
+        self.groups[name] = found
+        return found
+
+    def probe(self, name: str) -> Callable[[object], bool]:
+        """The check of one declared event property's value, built on first use."""
+        check = self.probes.get(name)
+        if check is None:
+            sub = self.declared[name]
+            check = _always if sub is True else build_validator(sub).is_valid
+            self.probes[name] = check
+        return check
+
+
+def _always(_value: object) -> bool:
+    return True
+
+
+# Keywords whose errors on a scalar depend on more than pass/fail of the keyword.
+_VALUE_KEYED = ("anyOf", "oneOf", "not", "if", "then", "else", "$ref", "$dynamicRef")
+
+
+def _is_guard(item: object) -> bool:
+    """True for a pattern length guard (see trackplan.registry.compiler.guard_patterns)."""
+    return (
+        isinstance(item, dict)
+        and set(item) == {"if", "then", "else"}
+        and isinstance(item["then"], dict)
+        and set(item["then"]) == {"pattern"}
+    )
+
+
+def _exact(value: object) -> object:
+    """A scalar as a cache key part: floats by repr (``-0.0`` is not ``0.0``, NaN is
+    not equal to itself)."""
+    return repr(value) if type(value) is float else value
+
+
+# Values whose violations are a function of the value alone (a key of the result cache).
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def _snippet(value: object) -> str:
@@ -236,6 +318,9 @@ class Registry:
         self._loose_table: dict[str, str] | None = None
         self._unknown: dict[str, tuple[Diagnostic, ...]] = {}
         self._clean: dict[str, Callable[[object], bool]] | None = None
+        self._mapped: dict[tuple[Any, ...], tuple[Diagnostic, ...]] = {}
+        self._explained: dict[tuple[Any, ...], ValidationResult] = {}
+        self._distinct_id_check: Callable[[object], bool] | None = None
 
     def _entry(self, name: str) -> _Compiled | None:
         """The compiled entry of planned event ``name`` (compiled now if first use)."""
@@ -364,15 +449,111 @@ class Registry:
                     entry = self._events.get(name) or self._entry(name)
                 if entry is not None and entry.is_valid(payload):
                     return entry.valid_result
-            return self._result(_event_name(payload), list(self.iter_violations(payload)))
+            return self._explain(payload)
         except Exception as exc:  # a bug or an engine surprise must not reach the caller
+            return self._crashed(payload, exc)
+
+    def explain(self, payload: object) -> ValidationResult:
+        """:meth:`validate` without its fast check; the same result, never raises.
+
+        For a caller that already ran the event's check from :meth:`clean_checks` and
+        saw it fail (``trackplan validate`` on a stream): asking the engine again
+        would only repeat that work.
+        """
+        try:
+            return self._explain(payload)
+        except Exception as exc:  # a bug or an engine surprise must not reach the caller
+            return self._crashed(payload, exc)
+
+    def _explain(self, payload: object) -> ValidationResult:
+        """The full verdict, from the result cache when the payload's shape was seen.
+
+        The engine's error objects are the expensive part of an invalid payload (each
+        costs several times a clean check), and an invalid-heavy stream repeats the
+        same few mistakes. :meth:`_shape` finds, with clean checks only, a key that
+        decides every violation; equal keys share one result.
+        """
+        key = None
+        if type(payload) is dict:
             try:
-                where = first_non_json_value(payload)
-            except Exception:
-                where = None
-            message, pointer = where or (f"payload could not be validated: {exc}", "")
-            name = _event_name(payload)
-            return self._result(name, self._keep("TP902", message, name, pointer))
+                key = self._shape(payload)
+            except Exception:  # hostile keys or values: take the full path
+                key = None
+            if key is not None:
+                hit = self._explained.get(key)
+                if hit is not None:
+                    return hit
+        result = self._result(_event_name(payload), list(self.iter_violations(payload)))
+        if key is not None:
+            if len(self._explained) >= _MAP_CACHE:
+                self._explained.clear()
+            self._explained[key] = result
+        return result
+
+    def _shape(self, payload: dict[Any, Any]) -> tuple[Any, ...] | None:
+        """What decides ``payload``'s violations, or None when no cheap key exists.
+
+        The generated schema checks: the top-level and event-property key sets
+        (required, closed events, distinct id presence), each declared property's value
+        (its own schema), the distinct id values, ``$set``/``$set_once``. Values that
+        pass their check cannot add a violation, so only the failing ones join the key,
+        and only when they are plain scalars (a failing object or list: no key).
+        """
+        name = payload.get("event")
+        if type(name) is not str or not name.strip():
+            return None
+        props = payload.get("properties", {})
+        if type(props) is not dict:
+            return None
+        entry = self._entry(name) or self._fallback
+        failing: list[tuple[str, type, object]] = []
+        declared = entry.declared
+        for prop, value in props.items():
+            if prop in declared and not entry.probe(prop)(value):
+                if type(value) not in _SCALARS:
+                    return None
+                failing.append((prop, type(value), self._scalar_key(entry, prop, value)))
+        for person in PERSON_KEYS:
+            if person in payload:
+                return None  # person properties at the top level: rare, not cached
+        did = None
+        if not self._distinct_id_ok(payload):
+            top, inner = payload.get("distinct_id"), props.get("distinct_id")
+            if type(top) not in _SCALARS or type(inner) not in _SCALARS:
+                return None
+            did = (type(top), _exact(top), type(inner), _exact(inner))
+        # Key order matters: it is the order of TP203 findings on a closed event.
+        return (name, tuple(payload), tuple(props), tuple(failing), did)
+
+    def _scalar_key(self, entry: _Compiled, prop: str, value: object) -> object:
+        """What decides a failing scalar property value's violations (see _shape)."""
+        checks = entry.keyword_checks(prop)
+        if (
+            checks is None
+            or (type(value) is str and len(value) > self.max_pattern_input)
+            or (type(value) is float and not math.isfinite(value))
+        ):
+            return _exact(value)
+        return tuple(i for i, check in enumerate(checks) if not check(value))
+
+    def _distinct_id_ok(self, payload: object) -> bool:
+        check = self._distinct_id_check
+        if check is None:
+            schema = self._fallback.schema
+            part: dict[str, Any] = {
+                k: schema[k] for k in ("$schema", "if", "then", "else") if k in schema
+            }
+            check = self._distinct_id_check = build_validator(part).is_valid
+        return check(payload)
+
+    def _crashed(self, payload: object, exc: Exception) -> ValidationResult:
+        try:
+            where = first_non_json_value(payload)
+        except Exception:
+            where = None
+        message, pointer = where or (f"payload could not be validated: {exc}", "")
+        name = _event_name(payload)
+        return self._result(name, self._keep("TP902", message, name, pointer))
 
     def iter_violations(self, payload: object) -> Iterator[Diagnostic]:
         """Every violation of one payload, lazily, with the policy applied; never raises."""
@@ -462,6 +643,37 @@ class Registry:
         return result
 
     def _map(self, entry: _Compiled, event: str, err: Any) -> list[Diagnostic]:
+        """Catalogue diagnostics for one engine error, remembered by what they depend on.
+
+        An invalid-heavy stream repeats the same few mistakes: the diagnostics of an
+        error are a function of the event, the schema and instance paths and, for a
+        few kinds, one detail (the value's JSON type, the missing or unexpected keys);
+        those are cached (up to :data:`_MAP_CACHE` entries, then the cache restarts).
+        Errors whose message shows the value itself (a distinct id, a too-long string)
+        are not cached.
+        """
+        sp: list[Any] = err.schema_path
+        kind = err.kind
+        name = kind.name
+        if name == "type":
+            detail: Any = json_type(err.instance)
+        elif name == "required":
+            detail = kind.property
+        elif name == "additionalProperties":
+            detail = tuple(kind.unexpected)
+        else:
+            detail = None
+        if sp and (sp[0] in ("then", "else") or sp[-1] == "maxLength"):
+            return self._map_error(entry, event, err)
+        key = (event, entry.name, tuple(sp), tuple(err.instance_path), name, detail)
+        cached = self._mapped.get(key)
+        if cached is None:
+            if len(self._mapped) >= _MAP_CACHE:
+                self._mapped.clear()
+            cached = self._mapped[key] = tuple(self._map_error(entry, event, err))
+        return list(cached)
+
+    def _map_error(self, entry: _Compiled, event: str, err: Any) -> list[Diagnostic]:
         """Catalogue diagnostics for one engine error, decided by its schema path."""
         sp: list[Any] = err.schema_path
         ip: list[Any] = err.instance_path
