@@ -52,6 +52,8 @@ __all__ = ["Registry", "ValidationResult"]
 
 _CODES = ("TP201", "TP202", "TP203", "TP204", "TP205", "TP206", "TP301", "TP302", "TP304", "TP902")
 _MAX_SNIPPET = 80
+#: Declared string values longer than this skip the result cache (see Registry._shape).
+_LONG_VALUE = 256
 #: Most engine errors :meth:`Registry._map` remembers (then it starts over).
 _MAP_CACHE = 20_000
 
@@ -509,6 +511,8 @@ class Registry:
         failing: list[tuple[str, type, object]] = []
         declared = entry.declared
         for prop, value in props.items():
+            if type(value) is str and len(value) > _LONG_VALUE and prop in declared:
+                return None  # a long value is rarely repeated: do not run its checks twice
             if prop in declared and not entry.probe(prop)(value):
                 if type(value) not in _SCALARS:
                     return None
