@@ -193,3 +193,35 @@ def _timed(func: object, payload: object) -> float:
     started = time.perf_counter()
     func(payload)
     return time.perf_counter() - started
+
+
+def test_validate_cli_reports_too_long_and_takes_the_cap_as_an_option(tmp_path: object) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    events = Path(str(tmp_path)) / "events.jsonl"
+    line = (
+        '{"event": "plan_purchased", "distinct_id": "u1", "properties": '
+        '{"price": 1, "plan_id": "' + "A" * 5000 + '", "frequency": "monthly"}}\n'
+    )
+    events.write_text(line * 3, encoding="utf-8")
+    cli = str(Path(sys.executable).with_name("trackplan"))
+
+    def run(*extra: str) -> str:
+        proc = subprocess.run(
+            [cli, "validate", "--plan", str(root / "plans" / "saas"), str(events), *extra],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.returncode == 1, proc.stderr
+        return proc.stdout
+
+    default = run()
+    assert default.count("is too long to check against its pattern (5000 characters") == 3
+    for extra in (["--max-pattern-input", "6000"], ["--max-pattern-input", "6000", "--jobs", "2"]):
+        raised = run(*extra)
+        assert raised.count("does not match pattern ^[A-Z]{3}[0-9]{5}$") == 3, raised
