@@ -172,7 +172,10 @@ def _read(files: Iterable[Path], merged: _Merged) -> None:
         merged.diagnostics.extend(problems)
         if doc is None:
             continue
-        format_problems = validate_plan_document(doc)
+        # A value the YAML reader already reported (NaN, `!!bool maybe`) has a stand-in
+        # the format check may complain about too: one finding per node is enough.
+        reported = {d.pointer for d in problems if d.pointer}
+        format_problems = [d for d in validate_plan_document(doc) if d.pointer not in reported]
         merged.diagnostics.extend(format_problems)
         bad = merged.bad.setdefault(doc.path, set())
         bad.update(d.pointer or "" for d in (*problems, *format_problems) if d.is_error)

@@ -150,8 +150,10 @@ class _Refused(Exception):
         self.position = at if isinstance(at, tuple) else (at.line + 1, at.column + 1)
 
 
-# Placeholder for an integer too long for Python's ``int()`` (reported, then replaced).
+# Placeholders for an integer too long for Python's ``int()`` and for a scalar its
+# explicit tag cannot read (``!!int abc``); each is reported, then replaced.
 _TOO_LONG = object()
+_INVALID = object()
 
 
 def _shown(text: str) -> str:
@@ -296,8 +298,10 @@ class _Builder:
         elif tag in _CONSTRUCT:
             try:
                 value = _CONSTRUCT[tag](yaml.ScalarNode(tag, event.value))
-            except ValueError:  # Python's int() refuses over 4,300 decimal digits
-                value = _TOO_LONG
+            except Exception:  # `!!int abc`, `!!bool maybe`; int() refuses > 4,300 digits
+                digits = event.value.replace("_", "").lstrip("+-")
+                long_int = tag == _INT and digits.isdigit() and len(digits) > MAX_INT_DIGITS
+                value = _TOO_LONG if long_int else _INVALID
         else:
             raise _unsupported(tag, event.start_mark)
         self.scalars[memo] = (tag, value)
@@ -352,7 +356,19 @@ class _Builder:
             raise _Refused("TP002", "`<<` is only allowed as a mapping key", mark)
         self._counted(1, mark)
         pointer = self._child_pointer(mark)
-        if tag in (_INT, _FLOAT):
+        if value is _INVALID:
+            self.diagnostics.append(
+                diagnostic(
+                    "TP002",
+                    f"`{_shown(event.value)}` is not a valid `{_tag(tag)}` value",
+                    path=self.path,
+                    line=position[0],
+                    column=position[1],
+                    pointer=pointer,
+                )
+            )
+            value = None
+        elif tag in (_INT, _FLOAT):
             value = self._number_problem(value, event, pointer, position)
         mark_ = _pack(*position)
         self.pointers.append(pointer)

@@ -58,6 +58,17 @@ def test_non_finite_numbers_are_tp002_at_their_position(
     assert diag.pointer == "/events/user_signed_up/properties/amount/maximum"
 
 
+@pytest.mark.parametrize("literal", ["!!bool maybe", "!!int abc", "!!float x", "!!int 1e3"])
+def test_scalars_their_explicit_tag_cannot_read_are_tp002(tmp_path: Path, literal: str) -> None:
+    path = _plan(tmp_path, _HEAD + f"        type: number\n        maximum: {literal}\n")
+    result = check_plan([path])
+    assert result.plan is None
+    [diag] = [d for d in result.diagnostics if d.code == "TP002"]
+    value, tag = literal.split()[1], literal.split()[0]
+    assert diag.message == f"`{value}` is not a valid `{tag}` value"
+    assert (diag.line, diag.column) == (7, 18)
+
+
 def test_every_non_finite_number_is_reported_not_only_the_first(tmp_path: Path) -> None:
     body = (
         _HEAD + "        enum: [1, .nan, 2, -.inf]\n        examples: [.inf]\n"
@@ -187,7 +198,8 @@ _special = st.sampled_from(
     [".nan", ".NaN", ".inf", "-.Inf", "+.inf", "1.0e+999", "-1e+400", "0x" + "f" * 1200,
      "9" * 1500, "-" + "9" * 5000, "0o777", "0b101", "1_000", "190:20:30", "~", "null",
      "yes", "no", "on", "2001-12-14", "!!binary aGk=", "!!set {a}", "!!python/none ''",
-     "&a x", "*a", "*nope", "<<", "''", '"\\u0000"', '"\\ud800"', "|-\n  x", "? [a]"]
+     "&a x", "*a", "*nope", "<<", "''", '"\\u0000"', '"\\ud800"', "|-\n  x", "? [a]",
+     "!!bool maybe", "!!int abc", "!!float x", "!!null x", "!!int 0x", "!!str 1", "!!int 1_0"]
 )  # fmt: skip
 _keys = st.sampled_from(
     ["type", "enum", "pattern", "maximum", "minimum", "multipleOf", "properties", "items",
