@@ -75,6 +75,25 @@ class ValidationResult:
         return tuple(d for d in self.violations if d.severity is Severity.ERROR)
 
 
+class _Schemas(Mapping[str, Mapping[str, Any]]):
+    """:attr:`Registry.schemas`: planned events' schemas, compiled on lookup."""
+
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+
+    def __getitem__(self, name: str) -> Mapping[str, Any]:
+        return self._registry._schema_of(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._registry.plan.events)
+
+    def __len__(self) -> int:
+        return len(self._registry.plan.events)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._registry.plan.events
+
+
 class _FirstCheck:
     """A not-yet-compiled event's stand-in in :meth:`Registry.clean_checks`."""
 
@@ -391,16 +410,16 @@ class Registry:
     def schemas(self) -> Mapping[str, Mapping[str, Any]]:
         """The compiled JSON Schema of every planned event, in plan order.
 
-        Built on each access (compiling every event's schema, not its validator):
-        for inspection and export, not for a hot path.
+        A read-only view: each schema is built when it is looked up (an event already
+        compiled for validation gives its own document), nothing is kept for the rest.
         """
-        return {
-            name: entry.schema if entry is not None else self._schema_of(spec)
-            for name, spec in self.plan.events.items()
-            for entry in (self._events.get(name),)
-        }
+        return _Schemas(self)
 
-    def _schema_of(self, spec: EventSpec) -> dict[str, Any]:
+    def _schema_of(self, name: str) -> dict[str, Any]:
+        entry = self._events.get(name)
+        if entry is not None:
+            return entry.schema
+        spec = self.plan.events[name]
         return compile_event_schema(self.plan, spec, max_pattern_input=self.max_pattern_input)
 
     @property
