@@ -47,13 +47,12 @@ from trackplan.registry.plan import EventSpec, Plan
 from trackplan.registry.policy import RulePolicy
 from trackplan.registry.posthog_names import generic_distinct_id_reason, is_posthog_event
 from trackplan.registry.rules import get_rule
+from trackplan.registry.verdict_keys import VerdictKeys
 
 __all__ = ["Registry", "ValidationResult"]
 
 _CODES = ("TP201", "TP202", "TP203", "TP204", "TP205", "TP206", "TP301", "TP302", "TP304", "TP902")
 _MAX_SNIPPET = 80
-#: Declared string values longer than this skip the result cache (see Registry._shape).
-_LONG_VALUE = 256
 #: Most engine errors :meth:`Registry._map` remembers (then it starts over).
 _MAP_CACHE = 20_000
 
@@ -110,18 +109,7 @@ class _FirstCheck:
 class _Compiled:
     """One event's validator and its precomputed verdict for a valid payload."""
 
-    __slots__ = (
-        "closed",
-        "declared",
-        "groups",
-        "is_valid",
-        "iter_errors",
-        "name",
-        "probes",
-        "required",
-        "schema",
-        "valid_result",
-    )
+    __slots__ = ("closed", "is_valid", "iter_errors", "name", "required", "schema", "valid_result")
 
     def __init__(
         self,
@@ -138,75 +126,6 @@ class _Compiled:
         self.is_valid: Callable[[object], bool] = validator.is_valid
         self.iter_errors: Callable[[object], Iterator[Any]] = validator.iter_errors
         self.valid_result = ValidationResult(name, True)
-        # The event properties' own schemas, and a check per property built on first
-        # need (see Registry._shape).
-        self.declared: dict[str, Any] = schema["properties"]["properties"]["properties"]
-        self.probes: dict[str, Callable[[object], bool]] = {}
-        self.groups: dict[str, tuple[Callable[[object], bool], ...] | None] = {}
-
-    def keyword_checks(self, name: str) -> tuple[Callable[[object], bool], ...] | None:
-        """One check per keyword of a declared property's schema, for scalar values.
-
-        A scalar's violations are decided by which of these fail (keyword messages
-        quote the schema, not the value; the value's JSON type is keyed apart). None
-        when the schema has keywords whose errors depend on the value in other ways
-        (combinators, a user's if/then/else); pattern length guards count as their
-        pattern.
-        """
-        if name in self.groups:
-            return self.groups[name]
-        sub = self.declared[name]
-        found: tuple[Callable[[object], bool], ...] | None = None
-        if isinstance(sub, dict) and not any(k in sub for k in _VALUE_KEYED):
-            checks: list[Callable[[object], bool]] = []
-            for key, value in sub.items():
-                if key == "allOf":
-                    if not all(_is_guard(item) for item in value):
-                        break
-                    checks.extend(build_validator(item["then"]).is_valid for item in value)
-                elif key not in ("$schema", "title", "description"):
-                    checks.append(build_validator({key: value}).is_valid)
-            else:
-                found = tuple(checks)
-        self.groups[name] = found
-        return found
-
-    def probe(self, name: str) -> Callable[[object], bool]:
-        """The check of one declared event property's value, built on first use."""
-        check = self.probes.get(name)
-        if check is None:
-            sub = self.declared[name]
-            check = _always if sub is True else build_validator(sub).is_valid
-            self.probes[name] = check
-        return check
-
-
-def _always(_value: object) -> bool:
-    return True
-
-
-# Keywords whose errors on a scalar depend on more than pass/fail of the keyword.
-_VALUE_KEYED = ("anyOf", "oneOf", "not", "if", "then", "else", "$ref", "$dynamicRef")
-
-
-def _is_guard(item: object) -> bool:
-    """True for a pattern length guard (see trackplan.registry.compiler.guard_patterns)."""
-    return (
-        isinstance(item, dict)
-        and set(item) == {"if", "then", "else"}
-        and isinstance(item["then"], dict)
-        and set(item["then"]) == {"pattern"}
-    )
-
-
-def _exact(value: object) -> object:
-    """A scalar as a cache key part: floats by repr (``-0.0`` is not ``0.0``, NaN is
-    not equal to itself)."""
-    return repr(value) if type(value) is float else value
-
-
-# Values whose violations are a function of the value alone (a key of the result cache).
-_SCALARS = (str, int, float, bool, type(None))
 
 
 def _snippet(value: object) -> str:
@@ -341,7 +260,7 @@ class Registry:
         self._clean: dict[str, Callable[[object], bool]] | None = None
         self._mapped: dict[tuple[Any, ...], tuple[Diagnostic, ...]] = {}
         self._explained: dict[tuple[Any, ...], ValidationResult] = {}
-        self._distinct_id_check: Callable[[object], bool] | None = None
+        self._keys = VerdictKeys(max_pattern_input, lambda: self._fallback.schema)
 
     def _entry(self, name: str) -> _Compiled | None:
         """The compiled entry of planned event ``name`` (compiled now if first use)."""
@@ -487,17 +406,18 @@ class Registry:
             return self._crashed(payload, exc)
 
     def _explain(self, payload: object) -> ValidationResult:
-        """The full verdict, from the result cache when the payload's shape was seen.
+        """The full verdict, shared with earlier payloads that made the same mistake.
 
-        The engine's error objects are the expensive part of an invalid payload (each
-        costs several times a clean check), and an invalid-heavy stream repeats the
-        same few mistakes. :meth:`_shape` finds, with clean checks only, a key that
-        decides every violation; equal keys share one result.
+        :class:`~trackplan.registry.verdict_keys.VerdictKeys` finds, with clean checks
+        only, a key that decides every violation; equal keys share one result (up to
+        :data:`_MAP_CACHE`, then the cache restarts).
         """
         key = None
         if type(payload) is dict:
             try:
-                key = self._shape(payload)
+                name = payload.get("event")
+                entry = (self._entry(name) if type(name) is str else None) or self._fallback
+                key = self._keys.key(entry.name, entry.schema, payload)
             except Exception:  # hostile keys or values: take the full path
                 key = None
             if key is not None:
@@ -510,64 +430,6 @@ class Registry:
                 self._explained.clear()
             self._explained[key] = result
         return result
-
-    def _shape(self, payload: dict[Any, Any]) -> tuple[Any, ...] | None:
-        """What decides ``payload``'s violations, or None when no cheap key exists.
-
-        The generated schema checks: the top-level and event-property key sets
-        (required, closed events, distinct id presence), each declared property's value
-        (its own schema), the distinct id values, ``$set``/``$set_once``. Values that
-        pass their check cannot add a violation, so only the failing ones join the key,
-        and only when they are plain scalars (a failing object or list: no key).
-        """
-        name = payload.get("event")
-        if type(name) is not str or not name.strip():
-            return None
-        props = payload.get("properties", {})
-        if type(props) is not dict:
-            return None
-        entry = self._entry(name) or self._fallback
-        failing: list[tuple[str, type, object]] = []
-        declared = entry.declared
-        for prop, value in props.items():
-            if type(value) is str and len(value) > _LONG_VALUE and prop in declared:
-                return None  # a long value is rarely repeated: do not run its checks twice
-            if prop in declared and not entry.probe(prop)(value):
-                if type(value) not in _SCALARS:
-                    return None
-                failing.append((prop, type(value), self._scalar_key(entry, prop, value)))
-        for person in PERSON_KEYS:
-            if person in payload:
-                return None  # person properties at the top level: rare, not cached
-        did = None
-        if not self._distinct_id_ok(payload):
-            top, inner = payload.get("distinct_id"), props.get("distinct_id")
-            if type(top) not in _SCALARS or type(inner) not in _SCALARS:
-                return None
-            did = (type(top), _exact(top), type(inner), _exact(inner))
-        # Key order matters: it is the order of TP203 findings on a closed event.
-        return (name, tuple(payload), tuple(props), tuple(failing), did)
-
-    def _scalar_key(self, entry: _Compiled, prop: str, value: object) -> object:
-        """What decides a failing scalar property value's violations (see _shape)."""
-        checks = entry.keyword_checks(prop)
-        if (
-            checks is None
-            or (type(value) is str and len(value) > self.max_pattern_input)
-            or (type(value) is float and not math.isfinite(value))
-        ):
-            return _exact(value)
-        return tuple(i for i, check in enumerate(checks) if not check(value))
-
-    def _distinct_id_ok(self, payload: object) -> bool:
-        check = self._distinct_id_check
-        if check is None:
-            schema = self._fallback.schema
-            part: dict[str, Any] = {
-                k: schema[k] for k in ("$schema", "if", "then", "else") if k in schema
-            }
-            check = self._distinct_id_check = build_validator(part).is_valid
-        return check(payload)
 
     def _crashed(self, payload: object, exc: Exception) -> ValidationResult:
         try:
