@@ -1,10 +1,19 @@
-"""Benchmark: load a generated plan of 500 events x 10 properties.
+"""Benchmark: load a generated plan of 500 events x 10 properties; scale to 100k events.
 
 Prints the best-of-N wall time of ``load_plan`` (read, plan-format check, merge,
 compile, naming checks) and its ratio to a plain safe load (``CSafeLoader``) of
 the same file. The issue's budget is under 1 s.
 
     python bench/bench_plan_load.py [--events 500] [--properties 10] [--repeat 5]
+    python bench/bench_plan_load.py --scale [--scale-properties 2]
+
+``--scale`` loads plans of 1k, 10k and 100k events (``--scale-events`` to change),
+each in a fresh interpreter, and prints per size: file size, ``Registry.load`` time,
+its ratio to ``yaml.load`` of the same file, the time of the first ``validate`` of
+one event (it compiles that event only), and memory: the resident-set growth from
+before the load to after it, per event, and the slope between sizes (the cost of one
+more idle event, which excludes fixed costs). Targets: time and memory linear in
+the number of events, under 5 KB per idle event.
 """
 
 from __future__ import annotations
@@ -97,12 +106,95 @@ def _fresh_process(code: str, path: Path, repeat: int) -> float:
     return min(times)
 
 
+# One size of the --scale run, in a fresh interpreter: RSS (from /proc) before and
+# after ``Registry.load``, its time, the first validate's time, and yaml.load's time.
+_SCALE = """
+import gc, sys, time
+import yaml
+from trackplan.registry.validation import Registry
+import trackplan.registry.loader, trackplan.registry.plan_format, trackplan.registry.compiler
+from trackplan.registry.naming.lexicon import builtin_lexicon
+
+def rss():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+builtin_lexicon()
+gc.collect()
+before = rss()
+t = time.perf_counter(); registry = Registry.load(sys.argv[1]); load = time.perf_counter() - t
+gc.collect()
+after = rss()
+name = next(iter(registry.plan.events))
+payload = {"event": name, "distinct_id": "u1", "properties": {}}
+t = time.perf_counter(); registry.validate(payload); first = time.perf_counter() - t
+gc.collect()
+compiled = rss()
+text = open(sys.argv[1], encoding="utf-8").read()
+loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+t = time.perf_counter(); yaml.load(text, Loader=loader); plain = time.perf_counter() - t
+print(load, after - before, first, compiled - after, plain)
+"""
+
+
+def scale(sizes: list[int], properties: int) -> None:
+    """The --scale report (see the module docstring)."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for events in sizes:
+            path = Path(tmp) / f"plan{events}.yaml"
+            path.write_text(generate_plan(events, properties), encoding="utf-8")
+            out = subprocess.run(
+                [sys.executable, "-c", _SCALE, str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            load, grown, first, first_grown, plain = map(float, out.stdout.split())
+            rows.append((events, path.stat().st_size, load, grown, first, first_grown, plain))
+    print(f"plans of N events x {properties} properties, each loaded in a fresh process")
+    print(
+        f"{'events':>8} {'file':>8} {'Registry.load':>14} {'/yaml.load':>10} "
+        f"{'RSS growth':>11} {'per event':>10} {'slope':>9} {'1st validate':>13}"
+    )
+    previous: tuple[int, float] | None = None
+    for events, size, load, grown, first, first_grown, plain in rows:
+        slope = ""
+        if previous is not None:
+            slope = f"{(grown - previous[1]) / (events - previous[0]):.0f} B"
+        print(
+            f"{events:>8} {size / 1e6:>6.1f}MB {load:>12.2f} s {load / plain:>9.1f}x "
+            f"{grown / 1e6:>9.1f}MB {grown / events:>8.0f} B {slope:>9} "
+            f"{first * 1000:>10.1f} ms (+{first_grown / 1e3:.0f} KB)"
+        )
+        previous = (events, grown)
+    first_row, last_row = rows[0], rows[-1]
+    per_event = [r[2] / r[0] for r in rows]
+    print(
+        f"time per event: {per_event[0] * 1e6:.0f} us at {first_row[0]}, "
+        f"{per_event[-1] * 1e6:.0f} us at {last_row[0]} "
+        f"(ratio {per_event[-1] / per_event[0]:.2f}; 1.0 is linear)"
+    )
+    if len(rows) > 1:
+        idle = (last_row[3] - rows[-2][3]) / (last_row[0] - rows[-2][0])
+        print(f"memory per idle event (slope): {idle:.0f} B: {'ok' if idle < 5000 else 'OVER'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=500)
     parser.add_argument("--properties", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--scale", action="store_true", help="the 1k/10k/100k memory run")
+    parser.add_argument("--scale-events", default="1000,10000,100000")
+    parser.add_argument("--scale-properties", type=int, default=2)
     args = parser.parse_args()
+    if args.scale:
+        scale([int(n) for n in args.scale_events.split(",")], args.scale_properties)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "plan.yaml"
         path.write_text(generate_plan(args.events, args.properties), encoding="utf-8")

@@ -63,8 +63,24 @@ def _text_tail(item: InputResult, diag: Diagnostic) -> str:
     return f": {diag.code} {diag.message}{suffix}\n"
 
 
-def _text_line(item: InputResult, diag: Diagnostic) -> str:
-    return f"{item.path}:{item.line}{_text_tail(item, diag)}"
+# Rendered tails by (id of the diagnostic, position, event). The registry hands out the
+# same Diagnostic objects for a repeated mistake, so an invalid-heavy stream renders
+# each distinct finding once; the entry keeps its diagnostic alive (its id stays its).
+_TAIL_CACHE: dict[tuple[int, int, str | None], tuple[Diagnostic, bytes]] = {}
+_TAIL_CACHE_SIZE = 20_000
+
+
+def _tail_bytes(item: InputResult, diag: Diagnostic) -> bytes:
+    """``_text_tail`` encoded, from the cache when this finding was rendered before."""
+    key = (id(diag), item.position, item.result.event)
+    hit = _TAIL_CACHE.get(key)
+    if hit is not None and hit[0] is diag:
+        return hit[1]
+    if len(_TAIL_CACHE) >= _TAIL_CACHE_SIZE:
+        _TAIL_CACHE.clear()
+    tail = _text_tail(item, diag).encode("utf-8", "backslashreplace")
+    _TAIL_CACHE[key] = (diag, tail)
+    return tail
 
 
 #: Text findings of a run of lines: (line relative to the run's first line, the rest).
@@ -78,10 +94,7 @@ def _tails(items: Iterable[InputResult]) -> tuple[_Tails, _Counts]:
     for item in items:
         result = item.result
         if counts.count(result):
-            tails.extend(
-                (item.line, _text_tail(item, d).encode("utf-8", "backslashreplace"))
-                for d in result.violations
-            )
+            tails.extend((item.line, _tail_bytes(item, d)) for d in result.violations)
     return tails, counts
 
 
@@ -104,9 +117,8 @@ def _render(items: Iterable[InputResult], fmt: str, with_path: bool) -> tuple[by
             obj["violations"] = [_violation_json(d) for d in result.violations]
             out.append(b",\n  " + dumps(obj))
         else:
-            out.extend(
-                _text_line(item, d).encode("utf-8", "backslashreplace") for d in result.violations
-            )
+            head = f"{item.path}:{item.line}".encode("utf-8", "backslashreplace")
+            out.extend(head + _tail_bytes(item, d) for d in result.violations)
     return b"".join(out), counts
 
 
@@ -131,16 +143,21 @@ class _Scanner:
 
     def __init__(self, registry: Registry, path: str, fmt: str, with_path: bool) -> None:
         self.registry, self.path, self.fmt, self.with_path = registry, path, fmt, with_path
-        self.checks = registry.clean_checks()
+        self.checks = registry.clean_checks(parsed_json=True)  # orjson's output
         head: dict[str, Any] = {"path": path} if with_path else {}
-        # Prepared JSON for a clean line: ``prefix`` + line number + ``suffix[event]``,
+        # Prepared JSON for a clean line: ``prefix`` + line number + ``suffix(event)``,
         # the same bytes orjson writes for the full object.
         self.prefix = b",\n  " + orjson.dumps(head)[:-1] + (b"," if with_path else b"")
         self.prefix += b'"line":'
-        self.suffix = {
-            name: b',"index":0,"event":' + orjson.dumps(name) + b',"valid":true,"violations":[]}'
-            for name in self.checks
-        }
+        self._suffixes: dict[str, bytes] = {}  # filled per event name as lines show up
+
+    def suffix(self, name: str) -> bytes:
+        """The prepared end of a clean line's JSON object for event ``name``."""
+        found = self._suffixes.get(name)
+        if found is None:
+            found = b',"index":0,"event":' + orjson.dumps(name) + b',"valid":true,"violations":[]}'
+            self._suffixes[name] = found
+        return found
 
     def block(self, block: _Block, limit: int) -> tuple[bytes, _Counts]:
         """Output and counts for one block of whole lines."""
@@ -169,29 +186,38 @@ class _Scanner:
         counts.total += len(lines) - len(slow)
         return tails, counts, len(lines)
 
-    def _slow_offsets(self, lines: list[bytes]) -> list[int]:
-        """Offsets of the lines that are not one cleanly valid planned event."""
+    def _slow_offsets(self, lines: list[bytes]) -> list[tuple[int, Any]]:
+        """The lines that are not one cleanly valid planned event, with their event.
+
+        Each is ``(offset, body)``: ``body`` is the parsed event when the line held
+        one event whose clean check said no (the full path then skips parsing and
+        checking it again), else None.
+        """
         loads, checks = orjson.loads, self.checks
-        slow: list[int] = []
+        slow: list[tuple[int, Any]] = []
         for offset, raw in enumerate(lines):
             # The common line in one expression; anything unusual (bad JSON, not an
             # object, no or an unplanned event name, a check that raises) lands in
             # ``except`` and takes the full path, which reports it properly.
+            body = None
             try:
                 body = loads(raw)
                 if checks[body["event"]](body) and "batch" not in body:
                     continue
             except Exception:  # decided on the full path
                 pass
-            slow.append(offset)
+            slow.append((offset, body if type(body) is dict and "batch" not in body else None))
         return slow
 
     def _slow_items(
-        self, lines: list[bytes], slow: list[int], first: int, limit: int
+        self, lines: list[bytes], slow: list[tuple[int, Any]], first: int, limit: int
     ) -> Iterator[InputResult]:
         registry, path = self.registry, self.path
-        for offset in slow:
-            yield from _line_results(registry, path, first + offset, lines[offset], limit)
+        for offset, body in slow:
+            if body is not None and len(lines[offset]) <= limit:
+                yield InputResult(path, first + offset, 0, registry.explain(body, parsed_json=True))
+            else:
+                yield from _line_results(registry, path, first + offset, lines[offset], limit)
 
     def _json_block(self, lines: list[bytes], first: int, limit: int) -> tuple[bytes, _Counts]:
         loads, checks = orjson.loads, self.checks
@@ -201,16 +227,25 @@ class _Scanner:
         counts = _Counts()
         clean = 0
         for offset, raw in enumerate(lines):
+            body = None
             try:
                 body = loads(raw)
                 name = body["event"]
                 if checks[name](body) and "batch" not in body:
                     clean += 1
-                    append(b"%s%d%s" % (prefix, first + offset, suffix[name]))
+                    append(b"%s%d%s" % (prefix, first + offset, suffix(name)))
                     continue
             except Exception:  # decided on the full path below
                 pass
-            items = _line_results(self.registry, self.path, first + offset, raw, limit)
+            items: Iterable[InputResult]
+            if type(body) is dict and "batch" not in body and len(raw) <= limit:
+                items = (
+                    InputResult(
+                        self.path, first + offset, 0, self.registry.explain(body, parsed_json=True)
+                    ),
+                )
+            else:
+                items = _line_results(self.registry, self.path, first + offset, raw, limit)
             chunk, more = _render(items, *self._fmt)
             counts.add(more)
             append(chunk)

@@ -35,6 +35,7 @@ from trackplan.linter.payload_input import (
     _split_first,
 )
 from trackplan.linter.payload_output import _Counts, _render, _Scanner, _Sink, _Tails
+from trackplan.registry.patterns import MAX_PATTERN_INPUT
 from trackplan.registry.policy import RulePolicy
 from trackplan.registry.validation import Registry
 
@@ -54,9 +55,13 @@ _MAX_AUTO_JOBS = 4
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(plan_path: str, policy: RulePolicy) -> None:
+def _init_worker(
+    plan_path: str, policy: RulePolicy, max_pattern_input: int = MAX_PATTERN_INPUT
+) -> None:
     if "registry" not in _WORKER:  # forked workers inherit the parent's registry
-        _WORKER["registry"] = Registry.load(plan_path, policy=policy)
+        _WORKER["registry"] = Registry.load(
+            plan_path, policy=policy, max_pattern_input=max_pattern_input
+        )
 
 
 def _scanner(path: str, fmt: str, with_path: bool) -> _Scanner:
@@ -224,7 +229,7 @@ def _validate_inputs(
             jobs,
             mp_context=multiprocessing.get_context(method),
             initializer=_init_worker,
-            initargs=(str(plan_path), registry.policy),
+            initargs=(str(plan_path), registry.policy, registry.max_pattern_input),
         )
     try:
         for name in files:

@@ -18,6 +18,13 @@ engine error back to a catalogue code by its schema path:
 Unplanned events and PostHog's own ``$`` events are checked against the *fallback*
 schema: the same document without event properties (distinct id and person
 properties only).
+
+Every plan ``pattern`` is wrapped in a length guard (:func:`guard_patterns`):
+``{"if": {"maxLength": N}, "then": {"pattern": P}, "else": {"maxLength": N}}`` inside
+``allOf``, so a string longer than ``N`` (:data:`MAX_PATTERN_INPUT` by default) is a
+``maxLength`` failure ("too long to check", TP204) instead of a regex run; an object
+with ``patternProperties`` gets ``propertyNames: {maxLength: N}`` the same way. The
+guard is plain JSON Schema, so exported documents behave the same elsewhere.
 """
 
 from __future__ import annotations
@@ -26,9 +33,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import jsonschema_rs
-from trackplan.registry.patterns import PATTERN_OPTIONS
+from trackplan.registry.patterns import MAX_PATTERN_INPUT, PATTERN_OPTIONS
 from trackplan.registry.plan import EventSpec, Plan, PropertySpec
-from trackplan.registry.posthog_names import generic_distinct_id_pattern
+from trackplan.registry.posthog_names import generic_distinct_id_patterns
 
 __all__ = [
     "DIALECT",
@@ -38,6 +45,8 @@ __all__ = [
     "compile_event_schema",
     "compile_fallback_schema",
     "compile_plan",
+    "guard_patterns",
+    "is_length_guard",
     "thaw",
 ]
 
@@ -65,26 +74,107 @@ def thaw(value: Any) -> Any:
     return value
 
 
+# Where JSON Schema 2020-12 nests subschemas (one schema, a list of them, a map of them).
+_ONE = frozenset(
+    {
+        "items",
+        "contains",
+        "additionalProperties",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "not",
+        "if",
+        "then",
+        "else",
+        "contentSchema",
+    }
+)
+_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_MAP = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs"})
+
+
+def _guard(limit: int, checked: dict[str, Any]) -> dict[str, Any]:
+    return {"if": {"maxLength": limit}, "then": checked, "else": {"maxLength": limit}}
+
+
+def guard_patterns(schema: Any, limit: int = MAX_PATTERN_INPUT) -> Any:
+    """``schema`` with every ``pattern`` run only on strings of at most ``limit`` chars.
+
+    Returns a new value (the input is not changed); see the module docstring for the
+    shape. Keys under ``patternProperties`` are guarded by ``propertyNames``.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    guards: list[dict[str, Any]] = []
+    for key, value in schema.items():
+        if key == "pattern" and isinstance(value, str):
+            guards.append(_guard(limit, {"pattern": value}))
+            continue
+        if key in _ONE:
+            out[key] = guard_patterns(value, limit)
+        elif key in _LIST and isinstance(value, list):
+            out[key] = [guard_patterns(item, limit) for item in value]
+        elif key in _MAP and isinstance(value, dict):
+            out[key] = {name: guard_patterns(item, limit) for name, item in value.items()}
+        else:
+            out[key] = value
+        if key == "patternProperties" and value:
+            guards.append({"propertyNames": {"maxLength": limit}})
+    if guards:
+        out["allOf"] = [*out.get("allOf", []), *guards]
+    return out
+
+
+def is_length_guard(schema: Any, schema_path: list[Any]) -> bool:
+    """True when ``schema_path`` (an engine error's) ends in a :func:`guard_patterns` guard."""
+    if len(schema_path) < 2 or schema_path[-1] != "maxLength":
+        return False
+    node: Any = schema
+    try:
+        for token in schema_path[:-2]:
+            node = node[token]
+    except (KeyError, IndexError, TypeError):
+        return False
+    if schema_path[-2] == "else":
+        return isinstance(node, dict) and "then" in node and set(node["then"]) == {"pattern"}
+    return (
+        schema_path[-2] == "propertyNames"
+        and len(schema_path) >= 4
+        and schema_path[-4] == "allOf"
+        and node == {"propertyNames": node.get("propertyNames")}
+    )
+
+
 def _distinct_id_schema() -> dict[str, Any]:
     return {
         "type": ["string", "number"],
         "pattern": NON_BLANK_PATTERN,
         "not": {
             "anyOf": [
-                {"type": "string", "pattern": generic_distinct_id_pattern()},
+                *(
+                    {"type": "string", "pattern": pattern}
+                    for pattern in generic_distinct_id_patterns()
+                ),
                 {"const": 0},
             ]
         },
     }
 
 
-def _person_schema(plan: Plan) -> dict[str, Any]:
+def _plain(spec: PropertySpec, limit: int) -> Any:
+    """A property's schema as a plain, pattern-guarded JSON value."""
+    return guard_patterns(thaw(spec.schema), limit)
+
+
+def _person_schema(plan: Plan, limit: int) -> dict[str, Any]:
     """What ``$set``/``$set_once`` may carry (empty when the plan declares nothing)."""
     if not plan.person_properties:
         return {}
     schema: dict[str, Any] = {
         "type": "object",
-        "properties": {name: thaw(p.schema) for name, p in plan.person_properties.items()},
+        "properties": {name: _plain(p, limit) for name, p in plan.person_properties.items()},
     }
     if not plan.additional_properties:
         schema["patternProperties"] = {"^\\$": True}
@@ -93,9 +183,9 @@ def _person_schema(plan: Plan) -> dict[str, Any]:
 
 
 def _properties_schema(
-    props: Mapping[str, PropertySpec], closed: bool, person: Mapping[str, Any]
+    props: Mapping[str, PropertySpec], closed: bool, person: Mapping[str, Any], limit: int
 ) -> dict[str, Any]:
-    declared: dict[str, Any] = {name: thaw(p.schema) for name, p in props.items()}
+    declared: dict[str, Any] = {name: _plain(p, limit) for name, p in props.items()}
     for key in PERSON_KEYS:
         if person and key not in declared:
             declared[key] = person
@@ -118,13 +208,14 @@ def _payload_schema(
     event: Mapping[str, Any],
     props: Mapping[str, PropertySpec],
     closed: bool,
+    limit: int,
     description: str | None = None,
 ) -> dict[str, Any]:
-    person = _person_schema(plan)
+    person = _person_schema(plan, limit)
     distinct_id = _distinct_id_schema()
     top_props: dict[str, Any] = {
         "event": event,
-        "properties": _properties_schema(props, closed, person),
+        "properties": _properties_schema(props, closed, person, limit),
     }
     if person:
         for key in PERSON_KEYS:
@@ -160,8 +251,14 @@ def _payload_schema(
     return schema
 
 
-def compile_event_schema(plan: Plan, event: EventSpec) -> dict[str, Any]:
-    """The JSON Schema of one planned event's whole payload."""
+def compile_event_schema(
+    plan: Plan, event: EventSpec, *, max_pattern_input: int = MAX_PATTERN_INPUT
+) -> dict[str, Any]:
+    """The JSON Schema of one planned event's whole payload.
+
+    ``max_pattern_input``: longest string a plan ``pattern`` is run on (see
+    :func:`guard_patterns`).
+    """
     closed = not (event.additional_properties and plan.additional_properties)
     return _payload_schema(
         plan,
@@ -169,18 +266,33 @@ def compile_event_schema(plan: Plan, event: EventSpec) -> dict[str, Any]:
         event={"const": event.name},
         props=event.properties,
         closed=closed,
+        limit=max_pattern_input,
         description=event.description,
     )
 
 
-def compile_fallback_schema(plan: Plan) -> dict[str, Any]:
+def compile_fallback_schema(
+    plan: Plan, *, max_pattern_input: int = MAX_PATTERN_INPUT
+) -> dict[str, Any]:
     """The schema for events the plan does not declare (distinct id and persons only)."""
-    return _payload_schema(plan, title=None, event={"type": "string"}, props={}, closed=False)
+    return _payload_schema(
+        plan,
+        title=None,
+        event={"type": "string"},
+        props={},
+        closed=False,
+        limit=max_pattern_input,
+    )
 
 
-def compile_plan(plan: Plan) -> dict[str, dict[str, Any]]:
+def compile_plan(
+    plan: Plan, *, max_pattern_input: int = MAX_PATTERN_INPUT
+) -> dict[str, dict[str, Any]]:
     """Every planned event's schema, keyed by event name, in plan order."""
-    return {name: compile_event_schema(plan, spec) for name, spec in plan.events.items()}
+    return {
+        name: compile_event_schema(plan, spec, max_pattern_input=max_pattern_input)
+        for name, spec in plan.events.items()
+    }
 
 
 def build_validator(schema: dict[str, Any]) -> jsonschema_rs.Validator:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,22 +62,26 @@ class PlanCheck:
 def plan_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnostic]]:
     """The plan files ``paths`` stand for, in merge order; TP001 for missing paths.
 
-    A directory contributes every ``*.yaml``/``*.yml`` below it (recursively), sorted
-    by path; files are listed in argument order, each file once.
+    A directory contributes every ``*.yaml``/``*.yml`` below it (recursively, not
+    through symlinked directories), sorted by path; files are listed in argument
+    order, each file once. Nothing is skipped silently: a sub-directory that cannot be
+    listed is TP001, and a ``*.yaml`` entry that is not a regular file (a FIFO, a
+    device, a dangling link) is listed so that reading it reports TP001.
     """
     files: list[Path] = []
     problems: list[Diagnostic] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES and p.is_file())
-            if not found:
+            found, unreadable = _scan(path)
+            problems.extend(unreadable)
+            if not found and not unreadable:
                 problems.append(
                     diagnostic("TP001", f"no *.yaml or *.yml plan files in {path}", path=str(path))
                 )
             files.extend(found)
-        elif path.is_file():
-            files.append(path)
+        elif path.exists() or path.is_symlink():
+            files.append(path)  # read_yaml reports what is not a regular, readable file
         else:
             problems.append(
                 diagnostic("TP001", f"plan path does not exist: {path}", path=str(path))
@@ -84,7 +89,24 @@ def plan_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnostic
     return list(dict.fromkeys(files)), problems
 
 
-@dataclass
+def _scan(directory: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """Plan files below ``directory`` and TP001 for each sub-directory that cannot be read."""
+    problems: list[Diagnostic] = []
+
+    def unreadable(error: OSError) -> None:
+        where = error.filename or str(directory)
+        reason = error.strerror or type(error).__name__
+        problems.append(
+            diagnostic("TP001", f"cannot read plan directory: {reason}", path=str(where))
+        )
+
+    found: list[Path] = []
+    for root, _dirs, names in os.walk(directory, onerror=unreadable):
+        found.extend(Path(root, n) for n in names if Path(n).suffix in PLAN_SUFFIXES)
+    return sorted(found), problems
+
+
+@dataclass(slots=True)
 class _Entry:
     """One named definition (event, property, funnel) as written in one file."""
 
@@ -150,7 +172,10 @@ def _read(files: Iterable[Path], merged: _Merged) -> None:
         merged.diagnostics.extend(problems)
         if doc is None:
             continue
-        format_problems = validate_plan_document(doc)
+        # A value the YAML reader already reported (NaN, `!!bool maybe`) has a stand-in
+        # the format check may complain about too: one finding per node is enough.
+        reported = {d.pointer for d in problems if d.pointer}
+        format_problems = [d for d in validate_plan_document(doc) if d.pointer not in reported]
         merged.diagnostics.extend(format_problems)
         bad = merged.bad.setdefault(doc.path, set())
         bad.update(d.pointer or "" for d in (*problems, *format_problems) if d.is_error)
@@ -220,6 +245,16 @@ class _Builder:
     merged: _Merged
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sites: list[NameSite] = field(default_factory=list)
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def shared_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """One object for every equal compiled schema (a big plan repeats most specs).
+
+        Property schemas are read-only once in a :class:`Plan`, so sharing is safe; it
+        keeps an idle event's memory to its own names and positions.
+        """
+        key = json.dumps(schema, default=repr)  # key order kept: it is what is exported
+        return self.schemas.setdefault(key, schema)
 
     def property_spec(
         self, entry: _Entry, inherited: PropertySpec | None = None
@@ -231,7 +266,8 @@ class _Builder:
         self.diagnostics.extend(compiled.diagnostics)
         schema = compiled.schema if isinstance(compiled.schema, dict) else {}
         if inherited is not None:
-            schema = {**inherited.schema, **schema}
+            schema = {**inherited.schema, **schema} if schema else dict(inherited.schema)
+        schema = self.shared_schema(schema)
         required = raw.get("required")
         examples = raw.get("examples")
         return PropertySpec(

@@ -26,10 +26,25 @@ from functools import lru_cache
 
 import jsonschema_rs
 
-__all__ = ["KNOWN_FORMATS", "PATTERN_OPTIONS", "PATTERN_SIZE_LIMIT", "pattern_error"]
+__all__ = [
+    "KNOWN_FORMATS",
+    "MAX_PATTERN_INPUT",
+    "PATTERN_OPTIONS",
+    "PATTERN_SIZE_LIMIT",
+    "pattern_error",
+]
 
-#: Upper bound on one compiled pattern (bytes): stops ``a{1000}{1000}`` style blow-ups.
-PATTERN_SIZE_LIMIT = 1 << 20
+#: Upper bound on one compiled pattern (bytes). The engine is linear in the input, but
+#: its cost per character grows with the compiled program: at 1 MiB
+#: ``^(?:[ab]*a[ab]{1000}){10}$`` took 45 us per character; at this budget the worst
+#: pattern found costs under 0.5 us (figures in docs/limits.md).
+PATTERN_SIZE_LIMIT = 16 * 1024
+
+#: Default longest string (characters; property values and, under
+#: ``patternProperties``, keys) a plan pattern is run on. Longer strings are TP204
+#: "too long to check" instead of a stall: with :data:`PATTERN_SIZE_LIMIT` the worst
+#: accepted pattern takes a few milliseconds at this length.
+MAX_PATTERN_INPUT = 4096
 
 #: The regex options every trackplan validator is built with: a linear-time engine.
 PATTERN_OPTIONS = jsonschema_rs.RegexOptions(size_limit=PATTERN_SIZE_LIMIT)
@@ -102,8 +117,9 @@ def pattern_error(pattern: str) -> str | None:
 
     Refused: constructs the linear-time engine cannot run (lookaround,
     backreferences, atomic groups, conditionals, possessive quantifiers), syntax
-    errors, patterns over the compiled-size limit, and patterns Python ``re``
-    cannot compile.
+    errors, patterns whose compiled program is over :data:`PATTERN_SIZE_LIMIT` (the
+    engine stops compiling at the limit, so refusing is fast), and patterns Python
+    ``re`` cannot compile.
     """
     skeleton = _blank_escapes_and_classes(pattern)
     for finder, what in _UNSUPPORTED:
@@ -124,9 +140,13 @@ def pattern_error(pattern: str) -> str | None:
         )
         validator.is_valid("")
     except Exception:  # the engine reports syntax and size errors alike
+        # Python ``re`` compiled it and the constructs above are ruled out, so what the
+        # engine refused is almost always the size budget.
         return (
-            "regex is not accepted by the linear-time regex engine "
-            "(unsupported syntax, or compiled size over "
-            f"{PATTERN_SIZE_LIMIT // 1024} KiB)"
+            "regex is refused by the linear-time regex engine: its compiled program is "
+            f"over the {PATTERN_SIZE_LIMIT // 1024} KiB budget (large or nested counted "
+            "repetitions such as `(?:[ab]{1000}){10}`, big classes repeated many times) "
+            "or it uses syntax the engine lacks; a pattern this large makes every check "
+            "slow: simplify it, or bound the value with `maxLength`/`enum` instead"
         )
     return None

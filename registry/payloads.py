@@ -79,9 +79,9 @@ def malformed_reason(payload: object) -> tuple[str, str] | None:
     return None
 
 
-#: Deeper payloads are refused (TP902): the plan format's own nesting limit, and far
-#: below the depth at which the SDK's recursive ``clean`` and ``json.dumps`` fail.
-MAX_PAYLOAD_DEPTH = 200
+#: Deeper payloads are refused (TP902): orjson's parse limit, so that ``trackplan
+#: validate`` on JSON text and the library on Python objects agree on every payload.
+MAX_PAYLOAD_DEPTH = 1024
 #: Integers whose decimal form has more digits than this cannot be serialized by
 #: ``json.dumps`` (CPython's int-to-str limit), so the SDK could not send them.
 MAX_INT_DIGITS = 4300
@@ -93,7 +93,7 @@ _INT_LIMIT = 10**MAX_INT_DIGITS
 
 
 def is_plain_json(payload: object) -> bool:
-    """True when ``payload`` holds only values JSON can carry, at most 200 levels deep.
+    """True when ``payload`` holds only values JSON can carry, at most 1,024 levels deep.
 
     The cheap yes/no check every payload pays (the valid path included): ``dict``
     (subclasses read through ``dict``), ``list``, ``str``, ``int``, ``bool``, ``None`` and
@@ -103,6 +103,11 @@ def is_plain_json(payload: object) -> bool:
     """
     try:
         return _plain(payload)
+    except RecursionError:  # deeper than this thread's stack allows: walk without it
+        try:
+            return _plain_iterative(payload)
+        except Exception:
+            return False
     except Exception:
         return False
 
@@ -153,6 +158,32 @@ def _plain_values(values: Iterable[object], depth: int, budget: list[int]) -> bo
                 return False
         else:
             return False
+    return True
+
+
+def _plain_iterative(payload: object) -> bool:
+    """:func:`_plain` with an explicit stack (for payloads deeper than the C stack)."""
+    if not isinstance(payload, dict):
+        return False
+    budget = MAX_PAYLOAD_CONTAINERS
+    stack: list[tuple[object, int]] = [(payload, 1)]
+    while stack:
+        container, depth = stack.pop()
+        budget -= 1
+        if depth > MAX_PAYLOAD_DEPTH or budget < 0:
+            return False
+        if isinstance(container, dict):
+            for key in dict.keys(container):
+                if type(key) is not str or (not key.isascii() and not _encodable(key)):
+                    return False
+            values: Iterable[object] = dict.values(container)
+        else:
+            values = container  # type: ignore[assignment]
+        for value in values:
+            if isinstance(value, dict) or type(value) is list:
+                stack.append((value, depth + 1))
+            elif not _plain_values((value,), depth, [1]):
+                return False
     return True
 
 
@@ -256,21 +287,35 @@ def plain_copy(value: object) -> object:
     For a payload :func:`first_non_json_value` accepted but :func:`is_plain_json` did not:
     tuples, ``str``/``int`` subclasses such as ``StrEnum``/``IntEnum`` members, dict
     subclasses and shared sub-objects are what ``json.dumps`` (and so the SDK) sends as
-    plain JSON, but the engine reads only exact types. Depth is bounded by the check.
+    plain JSON, but the engine reads only exact types. Iterative (any depth the check
+    accepted).
     """
-    if isinstance(value, dict):
-        return {str.__str__(key): plain_copy(item) for key, item in dict.items(value)}
-    if isinstance(value, (list, tuple)):
-        return [plain_copy(item) for item in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, str):
-        return str.__str__(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    return value
+    root: list[object] = [None]
+    stack: list[tuple[object, list[object] | dict[str, object], int | str]] = [(value, root, 0)]
+    while stack:
+        item, parent, slot = stack.pop()
+        copied: object
+        if isinstance(item, dict):
+            copied = {}
+            for key, child in dict.items(item):
+                name = str.__str__(key)
+                copied[name] = None
+                stack.append((child, copied, name))
+        elif isinstance(item, (list, tuple)):
+            copied = [None] * len(item)
+            stack.extend((child, copied, i) for i, child in enumerate(item))  # type: ignore[misc]
+        elif isinstance(item, bool) or item is None:
+            copied = item
+        elif isinstance(item, str):
+            copied = str.__str__(item)
+        elif isinstance(item, int):
+            copied = int(item)
+        elif isinstance(item, float):
+            copied = float(item)
+        else:
+            copied = item
+        parent[slot] = copied  # type: ignore[index]
+    return root[0]
 
 
 def body_events(body: object) -> list[BodyItem]:

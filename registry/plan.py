@@ -32,7 +32,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PropertySpec:
     """One declared property of an event (or a person property)."""
 
@@ -46,7 +46,7 @@ class PropertySpec:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventSpec:
     """One planned event."""
 

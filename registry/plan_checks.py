@@ -72,7 +72,7 @@ POSTHOG_PROPERTIES = frozenset(
 _POSTHOG_PROPERTY_PREFIXES = ("$feature/", "$initial_", "$ai_", "$exception_", "$survey_")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameSite:
     """One name the plan defines, where, and in which namespace.
 

@@ -19,6 +19,7 @@ __all__ = [
     "POSTHOG_EVENTS",
     "SURVEY_EVENTS",
     "generic_distinct_id_pattern",
+    "generic_distinct_id_patterns",
     "generic_distinct_id_reason",
     "generic_distinct_id_values",
     "is_posthog_event",
@@ -146,6 +147,21 @@ def generic_distinct_id_pattern() -> str:
         + [_ascii_fold_exact(w) for w in EXACT_GENERIC_IDS]
     )
     return f"^(?:(?:{words})|\"(?:{words})\"|'(?:{words})')$"
+
+
+def generic_distinct_id_patterns() -> tuple[str, str, str]:
+    """:func:`generic_distinct_id_pattern` as three patterns: bare, double-, single-quoted.
+
+    A string is generic when any of them matches. Each compiles to about a third of
+    the single pattern's program, under the plan-pattern size budget
+    (:data:`trackplan.registry.patterns.PATTERN_SIZE_LIMIT`) every validator is built
+    with; the single pattern is not.
+    """
+    words = "|".join(
+        [_ascii_fold(w) for w in CASE_INSENSITIVE_GENERIC_IDS]
+        + [_ascii_fold_exact(w) for w in EXACT_GENERIC_IDS]
+    )
+    return f"^(?:{words})$", f'^"(?:{words})"$', f"^'(?:{words})'$"
 
 
 def _ascii_fold_exact(word: str) -> str:

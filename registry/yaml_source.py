@@ -10,24 +10,30 @@ from events rather than from ``yaml.compose`` avoids libyaml's recursive C compo
 The builder is where the safety checks live: duplicate mapping keys (pyyaml silently
 keeps the last one), alias bombs and recursive aliases (capped by the number of
 expanded values), nesting depth, non-string keys and tags with no JSON meaning.
-Unreadable input (too big, not UTF-8, not YAML) becomes a TP001 diagnostic with the
-position from the YAML error mark; nothing here raises on bad input.
+Numbers JSON cannot carry are TP002 at their position and reading goes on: NaN and
+infinities (``.nan``, ``-.Inf``, ``1e400``, which overflows) and integers over
+:data:`MAX_INT_DIGITS` digits. Unreadable input (not a regular file, too big, not
+UTF-8, not YAML) becomes a TP001 diagnostic with the position from the YAML error
+mark; nothing here raises on bad input.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 import yaml
 from trackplan.registry.diagnostics import Diagnostic
+from trackplan.registry.fileio import InputFileError, read_bytes_capped
 from trackplan.registry.rules import diagnostic
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "MAX_INT_DIGITS",
     "MAX_NODES",
     "YamlDocument",
     "escape_pointer",
@@ -48,6 +54,12 @@ MAX_DEPTH = 200
 #: Cap on the number of values after alias expansion (a billion-laughs document
 #: expands to far more; a 500-event plan is well under 100k).
 MAX_NODES = 1_000_000
+#: Longest integer accepted, in decimal digits (Python refuses to print or parse more
+#: than 4,300 by default, so a longer one could not be exported as JSON).
+MAX_INT_DIGITS = 1000
+# Bits of the smallest integer with more than MAX_INT_DIGITS digits, minus one: a cheap
+# first test before counting digits.
+_INT_BITS = int(MAX_INT_DIGITS * math.log2(10))
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null"))
@@ -75,22 +87,57 @@ class YamlDocument:
     ``positions`` maps the JSON Pointer of every value to the (line, column) of its
     node; ``key_positions`` maps the pointer of every mapping entry to the position
     of its key (where an editor should put the cursor for "unknown key" errors).
+    Both are stored packed (one int per position, see :func:`_pack`): positions are
+    most of a parsed plan's memory.
     """
 
     path: str
     value: Any
-    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
-    key_positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    marks: Mapping[str, int] = field(default_factory=dict)
+    key_marks: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def positions(self) -> Mapping[str, tuple[int, int]]:
+        return _Unpacked(self.marks)
+
+    @property
+    def key_positions(self) -> Mapping[str, tuple[int, int]]:
+        return _Unpacked(self.key_marks)
 
     def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """Position of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
-        if key and pointer in self.key_positions:
-            return self.key_positions[pointer]
-        while pointer not in self.positions:
+        if key and pointer in self.key_marks:
+            return _unpack(self.key_marks[pointer])
+        marks = self.marks
+        while pointer not in marks:
             if not pointer:
                 return (1, 1)
             pointer = pointer.rpartition("/")[0]
-        return self.positions[pointer]
+        return _unpack(marks[pointer])
+
+
+def _pack(line: int, column: int) -> int:
+    return line << 32 | column
+
+
+def _unpack(mark: int) -> tuple[int, int]:
+    return mark >> 32, mark & 0xFFFFFFFF
+
+
+class _Unpacked(Mapping[str, tuple[int, int]]):
+    """A read-only (line, column) view of a pointer -> packed position table."""
+
+    def __init__(self, marks: Mapping[str, int]) -> None:
+        self._marks = marks
+
+    def __getitem__(self, pointer: str) -> tuple[int, int]:
+        return _unpack(self._marks[pointer])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._marks)
+
+    def __len__(self) -> int:
+        return len(self._marks)
 
 
 class _Refused(Exception):
@@ -101,6 +148,17 @@ class _Refused(Exception):
         self.code = code
         self.message = message
         self.position = at if isinstance(at, tuple) else (at.line + 1, at.column + 1)
+
+
+# Placeholders for an integer too long for Python's ``int()`` and for a scalar its
+# explicit tag cannot read (``!!int abc``); each is reported, then replaced.
+_TOO_LONG = object()
+_INVALID = object()
+
+
+def _shown(text: str) -> str:
+    """A scalar's source text for a message, shortened when long."""
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
 
 
 def _tag(tag: str) -> str:
@@ -118,8 +176,10 @@ class _Anchor:
     """An anchored value and the positions recorded inside it (pointers relative)."""
 
     value: Any
-    positions: list[tuple[str, _Position]]
-    key_positions: list[tuple[str, _Position]]
+    pointers: list[str]
+    marks: list[int]
+    key_pointers: list[str]
+    key_marks: list[int]
     size: int
 
 
@@ -135,6 +195,7 @@ class _Frame:
     count: int
     is_map: bool
     key: str | None = None
+    key_pointer: str = ""
     merge_next: bool = False
     seen: dict[str, _Position] = field(default_factory=dict)
     merges: list[tuple[Any, _Anchor | None]] = field(default_factory=list)
@@ -151,8 +212,11 @@ class _Builder:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.positions: list[tuple[str, _Position]] = []
-        self.key_positions: list[tuple[str, _Position]] = []
+        # Parallel lists (pointer, packed position): no tuple per entry.
+        self.pointers: list[str] = []
+        self.marks: list[int] = []
+        self.key_pointers: list[str] = []
+        self.key_marks: list[int] = []
         self.diagnostics: list[Diagnostic] = []
         self.anchors: dict[str, _Anchor] = {}
         self.open_anchors: set[str] = set()
@@ -205,7 +269,7 @@ class _Builder:
             raise _Refused("TP002", "mapping key must be a string, not a mapping or list", mark)
         if top.merge_next:
             return top.pointer
-        return f"{top.pointer}/{escape_pointer(top.key or '')}"
+        return top.key_pointer  # the key's own pointer string, shared
 
     def _place(self, value: Any, anchor: _Anchor | None = None) -> None:
         if not self.stack:
@@ -232,11 +296,53 @@ class _Builder:
         if tag in (_STR, _TIMESTAMP, _MERGE):  # JSON has no dates: keep the text
             value: Any = event.value
         elif tag in _CONSTRUCT:
-            value = _CONSTRUCT[tag](yaml.ScalarNode(tag, event.value))
+            try:
+                value = _CONSTRUCT[tag](yaml.ScalarNode(tag, event.value))
+            except Exception:  # `!!int abc`, `!!bool maybe`; int() refuses > 4,300 digits
+                digits = event.value.replace("_", "").lstrip("+-")
+                long_int = tag == _INT and digits.isdigit() and len(digits) > MAX_INT_DIGITS
+                value = _TOO_LONG if long_int else _INVALID
         else:
             raise _unsupported(tag, event.start_mark)
         self.scalars[memo] = (tag, value)
         return tag, value
+
+    def _number_problem(self, value: Any, event: Any, pointer: str, position: _Position) -> Any:
+        """TP002 for a number JSON cannot carry; the value to keep in its place."""
+        if type(value) is float and not math.isfinite(value):
+            text = _shown(event.value)
+            if math.isnan(value):
+                why = f"`{text}` is NaN, which JSON and JSON Schema have no value for"
+            elif text.lstrip("+-").lower() in (".inf", "inf"):
+                why = f"`{text}` is an infinity, which JSON and JSON Schema have no value for"
+            else:
+                why = f"`{text}` is too large for a JSON number (it overflows to infinity)"
+            message = f"{why}; write a finite number"
+        elif value is _TOO_LONG or (
+            type(value) is int
+            and value.bit_length() > _INT_BITS
+            and len(str(abs(value))) > MAX_INT_DIGITS
+        ):
+            message = (
+                f"integer `{_shown(event.value)}` has more than {MAX_INT_DIGITS:,} digits; "
+                "plans accept integers up to that length"
+            )
+            # A number in its place keeps the plan-format check quiet about it; an int
+            # this long could not even be printed.
+            value = -math.inf if event.value.lstrip().startswith("-") else math.inf
+        else:
+            return value
+        self.diagnostics.append(
+            diagnostic(
+                "TP002",
+                message,
+                path=self.path,
+                line=position[0],
+                column=position[1],
+                pointer=pointer,
+            )
+        )
+        return value
 
     def scalar(self, event: Any) -> None:
         mark = event.start_mark
@@ -250,16 +356,32 @@ class _Builder:
             raise _Refused("TP002", "`<<` is only allowed as a mapping key", mark)
         self._counted(1, mark)
         pointer = self._child_pointer(mark)
-        self.positions.append((pointer, position))
+        if value is _INVALID:
+            self.diagnostics.append(
+                diagnostic(
+                    "TP002",
+                    f"`{_shown(event.value)}` is not a valid `{_tag(tag)}` value",
+                    path=self.path,
+                    line=position[0],
+                    column=position[1],
+                    pointer=pointer,
+                )
+            )
+            value = None
+        elif tag in (_INT, _FLOAT):
+            value = self._number_problem(value, event, pointer, position)
+        mark_ = _pack(*position)
+        self.pointers.append(pointer)
+        self.marks.append(mark_)
         anchor = None
         if event.anchor is not None:
-            anchor = self.anchors[event.anchor] = _Anchor(value, [("", position)], [], 1)
+            anchor = self.anchors[event.anchor] = _Anchor(value, [""], [mark_], [], [], 1)
         self._place(value, anchor)
 
     def key(self, top: _Frame, event: Any, position: _Position) -> None:
         tag, value = self._scalar_value(event)
         if event.anchor is not None:
-            self.anchors[event.anchor] = _Anchor(value, [("", position)], [], 1)
+            self.anchors[event.anchor] = _Anchor(value, [""], [_pack(*position)], [], [], 1)
         if tag == _MERGE:
             top.merge_next = True
             return
@@ -270,7 +392,7 @@ class _Builder:
                 f"mapping key must be a string, not `{event.value}` ({kind})",
                 event.start_mark,
             )
-        key = event.value
+        key = value if type(value) is str else event.value  # memoized: one object per name
         first = top.seen.get(key)
         pointer = f"{top.pointer}/{escape_pointer(key)}"
         if first is not None:
@@ -286,8 +408,10 @@ class _Builder:
                 )
             )
         top.seen[key] = position
-        self.key_positions.append((pointer, position))
+        self.key_pointers.append(pointer)
+        self.key_marks.append(_pack(*position))
         top.key = key
+        top.key_pointer = pointer
 
     def start(self, event: Any, *, is_map: bool) -> None:
         mark = event.start_mark
@@ -302,7 +426,8 @@ class _Builder:
             )
         self._counted(1, mark)
         pointer = self._child_pointer(mark)
-        self.positions.append((pointer, (mark.line + 1, mark.column + 1)))
+        self.pointers.append(pointer)
+        self.marks.append(_pack(mark.line + 1, mark.column + 1))
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
         self.stack.append(
@@ -310,8 +435,8 @@ class _Builder:
                 value={} if is_map else [],
                 pointer=pointer,
                 anchor=event.anchor,
-                start=len(self.positions) - 1,
-                key_start=len(self.key_positions),
+                start=len(self.pointers) - 1,
+                key_start=len(self.key_pointers),
                 count=self.count,
                 is_map=is_map,
             )
@@ -326,8 +451,10 @@ class _Builder:
             cut = len(frame.pointer)
             anchor = self.anchors[frame.anchor] = _Anchor(
                 frame.value,
-                [(p[cut:], pos) for p, pos in self.positions[frame.start :]],
-                [(p[cut:], pos) for p, pos in self.key_positions[frame.key_start :]],
+                [p[cut:] for p in self.pointers[frame.start :]],
+                self.marks[frame.start :],
+                [p[cut:] for p in self.key_pointers[frame.key_start :]],
+                self.key_marks[frame.key_start :],
                 self.count - frame.count + 1,
             )
             self.open_anchors.discard(frame.anchor)
@@ -346,7 +473,7 @@ class _Builder:
                 raise _Refused(
                     "TP002",
                     "`<<` merge needs a mapping or a list of mappings",
-                    self.positions[frame.start][1],
+                    _unpack(self.marks[frame.start]),
                 )
             for key, item in value.items():
                 if key in frame.value:
@@ -354,15 +481,19 @@ class _Builder:
                 frame.value[key] = item
                 if anchor is not None:
                     prefix = f"/{escape_pointer(key)}"
-                    for table, source in (
-                        (self.positions, anchor.positions),
-                        (self.key_positions, anchor.key_positions),
+                    for pointers, marks, rels, source in (
+                        (self.pointers, self.marks, anchor.pointers, anchor.marks),
+                        (
+                            self.key_pointers,
+                            self.key_marks,
+                            anchor.key_pointers,
+                            anchor.key_marks,
+                        ),
                     ):
-                        table.extend(
-                            (frame.pointer + rel, pos)
-                            for rel, pos in source
-                            if rel == prefix or rel.startswith(prefix + "/")
-                        )
+                        for rel, mark_ in zip(rels, source, strict=True):
+                            if rel == prefix or rel.startswith(prefix + "/"):
+                                pointers.append(frame.pointer + rel)
+                                marks.append(mark_)
 
     def alias(self, event: Any) -> None:
         mark = event.start_mark
@@ -378,9 +509,12 @@ class _Builder:
         self._counted(anchor.size, mark)
         pointer = self._child_pointer(mark)
         if not (top is not None and top.is_map and top.merge_next):
-            self.positions.extend((pointer + rel, pos) for rel, pos in anchor.positions)
-            self.key_positions.extend((pointer + rel, pos) for rel, pos in anchor.key_positions)
-            self.positions.append((pointer, (mark.line + 1, mark.column + 1)))
+            self.pointers.extend(pointer + rel for rel in anchor.pointers)
+            self.marks.extend(anchor.marks)
+            self.key_pointers.extend(pointer + rel for rel in anchor.key_pointers)
+            self.key_marks.extend(anchor.key_marks)
+            self.pointers.append(pointer)
+            self.marks.append(_pack(mark.line + 1, mark.column + 1))
         self._place(anchor.value, anchor)
 
 
@@ -420,35 +554,29 @@ def parse_yaml(text: str, path: str) -> tuple[YamlDocument | None, list[Diagnost
         line, column = refused.position
         found = diagnostic(refused.code, refused.message, path=path, line=line, column=column)
         return None, [*builder.diagnostics, found]
-    positions = dict(builder.positions)
-    positions.setdefault("", (1, 1))
-    return YamlDocument(path, value, positions, dict(builder.key_positions)), builder.diagnostics
+    marks = dict(zip(builder.pointers, builder.marks, strict=True))
+    builder.pointers, builder.marks = [], []  # free them before the key table is built
+    marks.setdefault("", _pack(1, 1))
+    key_marks = dict(zip(builder.key_pointers, builder.key_marks, strict=True))
+    return YamlDocument(path, value, marks, key_marks), builder.diagnostics
 
 
 def read_yaml(path: str | Path) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Read and parse one YAML file; never raises on bad input.
 
-    Refuses files over :data:`MAX_FILE_BYTES` and files that are not UTF-8 (TP001 at
+    Refuses what is not a regular file (a FIFO, a device, a directory: never blocks
+    on one), files over :data:`MAX_FILE_BYTES` and files that are not UTF-8 (TP001 at
     the first bad byte's line and column). A UTF-8 byte order mark is accepted.
     """
     shown = str(path)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                diagnostic(
-                    "TP001",
-                    f"plan file is {size / 1048576:.1f} MiB; refusing to read plan files "
-                    f"over {MAX_FILE_BYTES // 1048576} MiB",
-                    path=shown,
-                    line=1,
-                    column=1,
-                )
-            ]
-        data = Path(path).read_bytes()
-    except OSError as exc:
+        data = read_bytes_capped(path, MAX_FILE_BYTES)
+    except InputFileError as exc:
+        reason = exc.reason
+        if reason.startswith("larger than"):
+            reason = f"refusing to read plan files over {MAX_FILE_BYTES // 1048576} MiB ({reason})"
         return None, [
-            diagnostic("TP001", f"cannot read plan file: {exc.strerror or exc}", path=shown)
+            diagnostic("TP001", f"cannot read plan file: {reason}", path=shown, line=1, column=1)
         ]
     try:
         text = data.decode("utf-8-sig")

@@ -18,7 +18,9 @@ class PlanUnreadable(Rule):
 
     **What it catches.** A plan file that is not valid YAML (an unclosed bracket or quote,
     a tab used for indentation, a bad indent), that cannot be read (missing, a permission
-    error, not UTF-8), or that the loader refuses to read: over 16 MiB, nested too deeply,
+    error, not UTF-8, not a regular file: a FIFO or a device named as a plan or found in a
+    plan directory; a plan sub-directory that cannot be listed is reported too, never
+    skipped), or that the loader refuses to read: over 16 MiB, nested too deeply,
     or an alias bomb (a document that expands through YAML aliases into millions of
     values). Reported at the line and column of the YAML error when there is one.
 

@@ -28,7 +28,8 @@ class PlanFormat(Rule):
     JSON Schema 2020-12 fragment (`type: text`), a `pattern` that does not compile or uses
     a construct the linear-time regex engine refuses (lookarounds, backreferences), an
     unknown `format` (`format: emial`), a duplicate key in a mapping (YAML would silently
-    keep the last one), and YAML tags with no JSON meaning.
+    keep the last one), YAML tags with no JSON meaning, and numbers JSON cannot carry:
+    NaN and infinities (`.nan`, `-.Inf`, `1.0e+400`) and integers over 1,000 digits.
 
     **Why it matters.** A misspelt key is not an error in plain YAML: `require: true` would
     simply never require anything, and an unknown `format` would never be checked. Refusing

@@ -189,7 +189,7 @@ class ValidationHook:
             try:
                 checks = getattr(self._registry, "clean_checks", None)
                 if callable(checks):
-                    table = dict(checks())
+                    table = checks()  # the registry's own table: it fills it in place
                     if table:
                         fast = table.get
             except Exception:

@@ -31,6 +31,15 @@ def schema_file_name(event: str) -> str:
     return f"{stem}.schema.json"
 
 
+def _json(value: object) -> str:
+    """Strict JSON text: NaN and infinities are refused, never written as bare words.
+
+    The loader already reports them (TP002), so this is a last guard, not a path a
+    loadable plan takes.
+    """
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 @click.command("export")
 @click.argument("plan_path", metavar="PLAN", type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -56,8 +65,7 @@ def command(plan_path: Path, output_format: str, out_dir: Path | None) -> int:
     except PlanError as exc:
         fail(plan_error_lines(exc.diagnostics, Path.cwd()))
     if out_dir is None:
-        json.dump(schemas, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(_json(schemas))
         return 0
     names: dict[str, str] = {}
     for event in schemas:
@@ -70,8 +78,7 @@ def command(plan_path: Path, output_format: str, out_dir: Path | None) -> int:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for file_name, event in names.items():
-            text = json.dumps(schemas[event], indent=2, ensure_ascii=False) + "\n"
-            atomic_write_text(out_dir / file_name, text)
+            atomic_write_text(out_dir / file_name, _json(schemas[event]))
     except OSError as exc:
         fail([f"trackplan export: cannot write {exc.filename or out_dir}: {exc.strerror or exc}"])
     click.echo(f"wrote {len(names)} schema{'s' if len(names) != 1 else ''} to {out_dir}")

@@ -27,6 +27,7 @@ from trackplan.linter.cli._shared import (
 from trackplan.linter.payload_input import MAX_LINE_BYTES, InputResult, iter_input_results
 from trackplan.linter.payload_workers import _WORKER, _auto_jobs, _init_worker, _validate_inputs
 from trackplan.registry.errors import PlanError
+from trackplan.registry.patterns import MAX_PATTERN_INPUT
 from trackplan.registry.validation import Registry
 
 # ``_WORKER`` and ``_init_worker`` stay importable from here for the tests of spawned workers.
@@ -57,7 +58,20 @@ __all__ = [
     help="Output format.",
 )
 @jobs_option("for JSONL input over 8 MiB one per CPU, up to 4, else 1")
-def command(plan_path: Path | None, files: tuple[str, ...], output_format: str, jobs: int) -> int:
+@click.option(
+    "--max-pattern-input",
+    type=click.IntRange(min=1),
+    default=MAX_PATTERN_INPUT,
+    show_default=True,
+    help="Longest string a plan `pattern` is run on; longer ones are TP204 (too long to check).",
+)
+def command(
+    plan_path: Path | None,
+    files: tuple[str, ...],
+    output_format: str,
+    jobs: int,
+    max_pattern_input: int,
+) -> int:
     """Validate event payloads (JSONL, a JSON event, an array or a batch body) against a plan.
 
     FILE may be `-` (or omitted) for standard input.
@@ -69,7 +83,9 @@ def command(plan_path: Path | None, files: tuple[str, ...], output_format: str, 
     config = load_cli_config(Path.cwd())
     plan_path = plan_path or config.plan or DEFAULT_PLAN
     try:
-        registry = Registry.load(plan_path, policy=config.policy)
+        registry = Registry.load(
+            plan_path, policy=config.policy, max_pattern_input=max_pattern_input
+        )
     except PlanError as exc:
         fail(plan_error_lines(exc.diagnostics, Path.cwd()))
     except Exception as exc:  # a plan the engine cannot compile is a plan error
