@@ -38,6 +38,7 @@ __all__ = [
     "compile_event_schema",
     "compile_fallback_schema",
     "compile_plan",
+    "event_is_closed",
     "thaw",
 ]
 
@@ -160,9 +161,20 @@ def _payload_schema(
     return schema
 
 
+def event_is_closed(plan: Plan, event: EventSpec) -> bool:
+    """True when undeclared properties are violations (TP203) on this event.
+
+    The event's own ``additional_properties`` decides; the loader fills it from the
+    plan-level default when the event does not say, so ``additional_properties: true``
+    on an event opens it under a plan-level ``false``.
+    """
+    del plan  # the plan-level default is already resolved into the event
+    return not event.additional_properties
+
+
 def compile_event_schema(plan: Plan, event: EventSpec) -> dict[str, Any]:
     """The JSON Schema of one planned event's whole payload."""
-    closed = not (event.additional_properties and plan.additional_properties)
+    closed = event_is_closed(plan, event)
     return _payload_schema(
         plan,
         title=event.name,

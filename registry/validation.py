@@ -26,6 +26,7 @@ from trackplan.registry.compiler import (
     build_validator,
     compile_event_schema,
     compile_fallback_schema,
+    event_is_closed,
 )
 from trackplan.registry.diagnostics import Diagnostic, Severity
 from trackplan.registry.payloads import (
@@ -160,7 +161,7 @@ class Registry:
                 name,
                 compile_event_schema(plan, spec),
                 spec.required_properties,
-                closed=not (spec.additional_properties and plan.additional_properties),
+                closed=event_is_closed(plan, spec),
             )
             notes = self._deprecation(spec)
             if notes:

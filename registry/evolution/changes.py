@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from trackplan.registry.compiler import event_is_closed
 from trackplan.registry.evolution.inclusion import canonical, compare
 from trackplan.registry.plan import EventSpec, Location, Plan, PropertySpec
 
@@ -53,10 +54,6 @@ class Change:
 
 def _esc(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
-
-
-def _closed(plan: Plan, event: EventSpec) -> bool:
-    return not (event.additional_properties and plan.additional_properties)
 
 
 def classify(old: Plan, new: Plan) -> list[Change]:
@@ -106,7 +103,7 @@ def _event_changes(old: Plan, new: Plan, before: EventSpec, after: EventSpec) ->
     where = before.location, after.location
     if before.deprecated is None and after.deprecated is not None:
         yield Change("TP703", f"event `{name}` was deprecated", name, "/event", *where)
-    was_closed, is_closed = _closed(old, before), _closed(new, after)
+    was_closed, is_closed = event_is_closed(old, before), event_is_closed(new, after)
     if was_closed and not is_closed:
         yield Change("TP705", f"event `{name}` was opened", name, "/properties", *where)
     if is_closed and not was_closed:
