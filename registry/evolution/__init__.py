@@ -154,6 +154,10 @@ def diff_plans(
     return PlanDiff(changes, found, bump, old.version, new.version, lenient)
 
 
+#: Changes to a whole event: every incompatibility of that event is theirs.
+_EVENT_LEVEL = frozenset({"TP701", "TP702", "TP703", "TP704"})
+
+
 def _matches(change: Change, issue: Incompatibility) -> bool:
     if change.code == "TP722":
         return issue.pointer.startswith(("/$set", "/properties/$set"))
@@ -164,6 +168,8 @@ def _matches(change: Change, issue: Incompatibility) -> bool:
     events = change.events or (change.event,)
     if issue.event not in events:
         return False
+    if change.code in _EVENT_LEVEL:
+        return True
     if change.pointer in ("/event", "/properties") or issue.pointer in ("/event", ""):
         return change.pointer == issue.pointer or issue.pointer in ("/event", "")
     return change.pointer == issue.pointer or change.pointer.startswith(issue.pointer + "/")
