@@ -26,12 +26,13 @@ from trackplan.linter.plan_sources import (
     materialize,
 )
 from trackplan.registry.diagnostics import Diagnostic, Severity
-from trackplan.registry.evolution import Change, PlanDiff, diff_plans, directions_of
+from trackplan.registry.evolution.diff import Change, PlanDiff, diff_plans
+from trackplan.registry.evolution.modes import directions_of
 from trackplan.registry.loader import check_plan
 from trackplan.registry.plan import Location, Plan
 from trackplan.registry.policy import RulePolicy
 
-__all__ = ["DiffRequest", "EvolutionError", "run_diff"]
+__all__ = ["DiffRequest", "EvolutionError", "diff_diagnostics", "run_diff"]
 
 _LENIENT_NOTE = (
     "--assume-open-properties-unused is on: keys an open event does not declare are "
@@ -94,30 +95,43 @@ def run_diff(request: DiffRequest, stream: TextIO) -> int:
     """Compare, write the report on ``stream``, return the exit code (0 or 1)."""
     roots: dict[Path, str] = {}
     with tempfile.TemporaryDirectory(prefix="trackplan-diff-") as raw:
-        tmp = Path(raw)
-        new = _load(request.new, request, tmp, roots)
-        olds = [request.old]
-        if request.mode.endswith("_transitive"):
-            try:
-                olds = history(request.old, request.cwd) or [request.old]
-            except PlanSourceError as exc:
-                raise EvolutionError(
-                    [f"trackplan: {exc} ({request.mode} reads the plan's git history)"]
-                ) from exc
-        comparisons = []
-        for source in olds:
-            old = _load(source, request, tmp, roots)
-            diff = diff_plans(
-                old,
-                new,
-                policy=request.policy,
-                assume_open_properties_unused=request.assume_open_properties_unused,
-            )
-            problem = diff.version_problem() if request.check_version else None
-            comparisons.append(_Comparison(source.label, diff, problem))
+        comparisons = _compare(request, Path(raw), roots)
         ok = all(c.diff.ok(request.mode) and c.version_problem is None for c in comparisons)
         _render(request, comparisons, ok, roots, stream)
     return 0 if ok else 1
+
+
+def diff_diagnostics(request: DiffRequest) -> list[Diagnostic]:
+    """The comparison as diagnostics (``check --against``): errors break the mode."""
+    roots: dict[Path, str] = {}
+    with tempfile.TemporaryDirectory(prefix="trackplan-diff-") as raw:
+        comparisons = _compare(request, Path(raw), roots)
+        return _diagnostics(request, comparisons, roots)
+
+
+def _compare(request: DiffRequest, tmp: Path, roots: dict[Path, str]) -> list[_Comparison]:
+    new = _load(request.new, request, tmp, roots)
+    olds = [request.old]
+    if request.mode.endswith("_transitive"):
+        try:
+            earlier = history(request.old, request.cwd)
+            olds = earlier if request.old.ref is not None else [request.old, *earlier]
+        except PlanSourceError as exc:
+            raise EvolutionError(
+                [f"trackplan: {exc} ({request.mode} reads the plan's git history)"]
+            ) from exc
+    comparisons = []
+    for source in olds:
+        old = _load(source, request, tmp, roots)
+        diff = diff_plans(
+            old,
+            new,
+            policy=request.policy,
+            assume_open_properties_unused=request.assume_open_properties_unused,
+        )
+        problem = diff.version_problem() if request.check_version else None
+        comparisons.append(_Comparison(source.label, diff, problem))
+    return comparisons
 
 
 def _where(location: Location | None, roots: dict[Path, str]) -> str | None:
@@ -246,14 +260,10 @@ def _render_text(
     write(f"\nresult: {verdict} under mode {request.mode}\n")
 
 
-def _render_diagnostics(
-    request: DiffRequest,
-    comparisons: list[_Comparison],
-    roots: dict[Path, str],
-    stream: TextIO,
-) -> None:
-    from trackplan.linter.reporters import get_reporter
-
+def _diagnostics(
+    request: DiffRequest, comparisons: list[_Comparison], roots: dict[Path, str]
+) -> list[Diagnostic]:
+    """Every change as a :class:`Diagnostic`: error when it breaks the mode, else info."""
     found: list[Diagnostic] = []
     for item in comparisons:
         changes = list(item.diff.changes)
@@ -269,6 +279,8 @@ def _render_diagnostics(
                 if not all(change.breaks[d]["proven"] for d in breaking):
                     message += ": cannot prove it is compatible"
                 message += ")"
+            if len(comparisons) > 1:
+                message += f" [against {item.old_label}]"
             found.append(
                 Diagnostic(
                     change.code,
@@ -282,5 +294,16 @@ def _render_diagnostics(
                 )
             )
     found.sort(key=Diagnostic.sort_key)
+    return found
+
+
+def _render_diagnostics(
+    request: DiffRequest,
+    comparisons: list[_Comparison],
+    roots: dict[Path, str],
+    stream: TextIO,
+) -> None:
+    from trackplan.linter.reporters import get_reporter
+
     reporter = get_reporter(request.output_format)(cwd=request.cwd, show_source=False)
-    reporter.render(found, stream)
+    reporter.render(_diagnostics(request, comparisons, roots), stream)

@@ -35,6 +35,13 @@ _BOUNDS = (
     "uniqueItems",
 )
 _TEXT = ("pattern", "format")
+
+# A change of these kinds, with nothing else changed, can only break one direction:
+# narrowing breaks backward (old payloads refused), widening breaks forward.
+_CAN_BREAK: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("TP706", "TP709", "TP711", "TP715", "TP716", "TP718"), ("backward",)),
+    **dict.fromkeys(("TP705", "TP710", "TP712", "TP714", "TP717", "TP719"), ("forward",)),
+}
 _VALUES = ("enum", "const")
 
 
@@ -50,6 +57,11 @@ class Change:
     new: Location | None = None
     breaks: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: tuple[str, ...] = ()
+
+    @property
+    def can_break(self) -> tuple[str, ...]:
+        """The directions this change can break on its own (by its kind)."""
+        return _CAN_BREAK.get(self.code, ("backward", "forward"))
 
 
 def _esc(token: str) -> str:
@@ -276,8 +288,10 @@ def _bounds_change(
         yield "TP717", f"bounds loosened: {text}", pointer
     elif tighter and not looser:
         yield "TP716", f"bounds tightened: {text}", pointer
-    else:
-        yield "TP716", f"bounds changed: {text}", pointer
+    elif looser and tighter:
+        return  # the same bounds written two ways
+    else:  # tightened somewhere and loosened elsewhere: both directions may break
+        yield "TP723", f"bounds changed both ways: {text}", pointer
 
 
 def _definition_changes(old: Plan, new: Plan) -> Iterator[Change]:

@@ -41,7 +41,8 @@ class BoundsTightened(Rule):
     """Bounds or lengths were tightened.
 
     **What it catches.** A numeric bound, length, item count, key count, `multipleOf` or
-    `uniqueItems` that allows fewer values than before (or changed both ways).
+    `uniqueItems` that allows fewer values than before. The same bounds written another
+    way (`exclusiveMinimum: 0` and `minimum: 1` on an integer) are no change.
 
     **Why it matters.** Old payloads outside the new bounds are refused: not backward
     compatible.

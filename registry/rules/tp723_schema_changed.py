@@ -41,8 +41,9 @@ class SchemaChanged(Rule):
     """Another part of a property's schema changed.
 
     **What it catches.** A change to keywords that the other TP7xx codes do not name
-    (`items` constraints other than the ones above, `anyOf`, `not`, `dependentRequired`,
-    ...), or a validity change found without a more specific change.
+    (`anyOf`, `not`, `contains`, `dependentRequired`, ...), bounds tightened in one
+    place and loosened in another, or a validity change found without a more specific
+    change.
 
     **Why it matters.** It may or may not break compatibility; the diff decides by set
     inclusion and says "cannot prove" when it cannot decide.

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 from trackplan.registry.diagnostics import Severity
-from trackplan.registry.evolution import PlanDiff, diff_plans
+from trackplan.registry.evolution.diff import PlanDiff, diff_plans
 from trackplan.registry.loader import load_plan
 from trackplan.registry.plan import Plan
 from trackplan.registry.policy import RulePolicy

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from trackplan.registry.compiler import event_is_closed
-from trackplan.registry.evolution import diff_plans
+from trackplan.registry.evolution.diff import diff_plans
 from trackplan.registry.loader import load_plan
 from trackplan.registry.validation import Registry
 

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 from trackplan.registry.compiler import compile_event_schema, compile_fallback_schema
-from trackplan.registry.evolution import diff_plans
 from trackplan.registry.evolution.compat import WITNESS_DISTINCT_ID, Side, event_names
+from trackplan.registry.evolution.diff import diff_plans
 from trackplan.registry.loader import load_plan
 from trackplan.registry.plan import Plan
 from trackplan.registry.validation import Registry

@@ -96,7 +96,7 @@ def _code_codes(example: Example, tmp_path: Path) -> list[Diagnostic]:
 
 def _diff_codes(example: Example, tmp_path: Path) -> list[Diagnostic]:
     """The TP7xx changes ``trackplan diff`` lists from the example's plan to its text."""
-    from trackplan.registry.evolution import diff_plans
+    from trackplan.registry.evolution.diff import diff_plans
 
     assert example.plan is not None, "a diff example needs its old plan"
     (tmp_path / "old").mkdir()

@@ -11,14 +11,28 @@ The validation policy is the one ``trackplan validate`` would use in this direct
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from trackplan.linter.cli._shared import fail, load_cli_config
 from trackplan.registry.evolution import MODES
 
-__all__ = ["command", "mode_option", "policy_source"]
+if TYPE_CHECKING:
+    from trackplan.linter.config import Config
+    from trackplan.registry.diagnostics import Diagnostic
+
+__all__ = [
+    "against_diagnostics",
+    "command",
+    "lenient_option",
+    "mode_option",
+    "policy_source",
+    "version_option",
+]
 
 #: ``--mode`` for ``diff`` and ``check --against``.
 mode_option = click.option(
@@ -90,3 +104,38 @@ def command(
     except EvolutionError as exc:
         fail(exc.lines)
     sys.exit(code)
+
+
+def against_diagnostics(
+    paths: Sequence[Path],
+    ref: str,
+    mode: str | None,
+    config: Config,
+    assume_open_properties_unused: bool,
+    check_version: bool,
+) -> list[Diagnostic]:
+    """``check --against REF``: the plan at ``paths`` compared with its version at ``REF``.
+
+    Exits 2 (one line per problem) when the old plan cannot be read or loaded.
+    """
+    from trackplan.linter.evolution import DiffRequest, EvolutionError, diff_diagnostics
+    from trackplan.linter.plan_sources import PlanSource, PlanSourceError
+
+    cwd = Path.cwd()
+    relative = tuple(os.path.relpath(p, cwd) for p in paths)
+    request = DiffRequest(
+        old=PlanSource(relative, ref),
+        new=PlanSource(relative),
+        mode=mode or config.compatibility or "backward",
+        policy=config.policy,
+        policy_source=policy_source(config.source),
+        assume_open_properties_unused=assume_open_properties_unused,
+        check_version=check_version,
+        cwd=cwd,
+    )
+    try:
+        return diff_diagnostics(request)
+    except PlanSourceError as exc:
+        fail([f"trackplan: {exc}"])
+    except EvolutionError as exc:
+        fail(exc.lines)
