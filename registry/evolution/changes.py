@@ -159,6 +159,8 @@ def _property_map(
 
 def schema_changes(before: Any, after: Any, pointer: str) -> Iterator[tuple[str, str, str]]:
     """(code, message, pointer) for each keyword group that differs between two schemas."""
+    if before == after:
+        return
     a, b = canonical(before), canonical(after)
     if a == b:
         return
