@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_plan_load import best_of, generate_plan  # noqa: E402
-from trackplan.registry.evolution.diff import diff_plans  # noqa: E402
-from trackplan.registry.loader import load_plan  # noqa: E402
+from bench_plan_load import best_of, generate_plan
+from trackplan.registry.evolution.diff import diff_plans
+from trackplan.registry.loader import load_plan
 
 
 def edit_plan(text: str) -> str:
