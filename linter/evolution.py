@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from trackplan.linter.plan_sources import (
+    NoPlanAtRef,
     PlanSource,
     PlanSourceError,
     display_path,
@@ -76,6 +77,8 @@ def _load(source: PlanSource, request: DiffRequest, tmp: Path, roots: dict[Path,
         roots[into] = source.ref
     try:
         paths = materialize(source, request.cwd, into)
+    except NoPlanAtRef:
+        raise
     except PlanSourceError as exc:
         raise EvolutionError([f"trackplan: {exc}"]) from exc
     result = check_plan(paths, lint=False)

@@ -21,13 +21,25 @@ from pathlib import Path
 from trackplan.registry.fileio import atomic_write_bytes
 from trackplan.registry.loader import PLAN_SUFFIXES
 
-__all__ = ["PlanSource", "PlanSourceError", "display_path", "history", "materialize", "parse"]
+__all__ = [
+    "NoPlanAtRef",
+    "PlanSource",
+    "PlanSourceError",
+    "display_path",
+    "history",
+    "materialize",
+    "parse",
+]
 
 _PREFIX = "git:"
 
 
 class PlanSourceError(Exception):
     """A plan argument that cannot be read (bad ref, path not in the commit, no git)."""
+
+
+class NoPlanAtRef(PlanSourceError):
+    """The ref exists (or is the unborn ``HEAD`` of a new repository) but has no plan."""
 
 
 @dataclass(frozen=True)
@@ -80,18 +92,28 @@ def materialize(source: PlanSource, cwd: Path, into: Path) -> list[Path]:
     if source.ref is None:
         return [Path(p) for p in source.paths]
     top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip())
+    if source.ref == "HEAD" and not _has_commits(cwd):
+        raise NoPlanAtRef(f"HEAD: no commit yet, so no earlier plan at {source.label}")
     prefix = _git(["rev-parse", "--show-prefix"], cwd).decode().strip()
     out: list[Path] = []
     for path in source.paths:
         names = _files_at(source.ref, path, cwd)
         if not names:
-            raise PlanSourceError(f"{source.ref}:{path}: no plan files at that commit")
+            raise NoPlanAtRef(f"{source.ref}:{path}: no plan files at that commit")
         for name in names:
             target = into / name
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(target, _git(["show", f"{source.ref}:{name}"], top))
         out.append(into / prefix / path)
     return out
+
+
+def _has_commits(cwd: Path) -> bool:
+    try:
+        _git(["rev-parse", "--verify", "--quiet", "HEAD"], cwd)
+    except PlanSourceError:
+        return False
+    return True
 
 
 def display_path(path: str, roots: dict[Path, str]) -> str:

@@ -289,3 +289,21 @@ def test_transitive_modes_read_every_earlier_version(tmp_path: Path) -> None:
     (outside / "a.yaml").write_text(_OLD, "utf-8")
     lonely = run(["diff", "a.yaml", "a.yaml", "--mode", "full_transitive"], outside)
     assert lonely.returncode == 2 and "git history" in lonely.stderr
+
+
+def test_check_against_head_before_the_first_commit_has_nothing_to_compare(
+    tmp_path: Path,
+) -> None:
+    repo = _repo(tmp_path)
+    (repo / "plans" / "plan.yaml").write_text(_OLD, encoding="utf-8")
+    proc = run(["check", "plans", "--against", "HEAD"], repo)
+    assert (proc.returncode, proc.stdout) == (0, "")
+    assert proc.stderr == (
+        "trackplan: nothing to compare against: "
+        "HEAD: no commit yet, so no earlier plan at git:HEAD:plans\n"
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v1")
+    (repo / "plans" / "more.yaml").write_text("version: 1\nevents:\n  order_paid: {}\n", "utf-8")
+    added = run(["check", "plans/more.yaml", "--against", "HEAD"], repo)
+    assert added.returncode == 0 and "no plan files at that commit" in added.stderr

@@ -119,7 +119,7 @@ def against_diagnostics(
     Exits 2 (one line per problem) when the old plan cannot be read or loaded.
     """
     from trackplan.linter.evolution import DiffRequest, EvolutionError, diff_diagnostics
-    from trackplan.linter.plan_sources import PlanSource, PlanSourceError
+    from trackplan.linter.plan_sources import NoPlanAtRef, PlanSource, PlanSourceError
 
     cwd = Path.cwd()
     relative = tuple(os.path.relpath(p, cwd) for p in paths)
@@ -135,6 +135,9 @@ def against_diagnostics(
     )
     try:
         return diff_diagnostics(request)
+    except NoPlanAtRef as exc:  # a new plan (or a first commit): nothing to break
+        click.echo(f"trackplan: nothing to compare against: {exc}", err=True)
+        return []
     except PlanSourceError as exc:
         fail([f"trackplan: {exc}"])
     except EvolutionError as exc:
