@@ -122,7 +122,9 @@ class Side:
         if self.is_error("TP206"):
             return self.registry
         events = {n: spec for n, spec in self.plan.events.items() if n in self._focus}
-        return Registry.from_plan(replace(self.plan, events=events), self.policy)
+        # TP206 is not an error here, so it cannot change a verdict: skip its lookups.
+        policy = replace(self.policy, ignore=(*self.policy.ignore, "TP206"))
+        return Registry.from_plan(replace(self.plan, events=events), policy)
 
     @cached_property
     def fallback(self) -> dict[str, Any]:

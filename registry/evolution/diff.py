@@ -133,12 +133,17 @@ def _matches(change: Change, issue: Incompatibility) -> bool:
 
 
 def _attach(changes: list[Change], found: list[Incompatibility]) -> None:
+    by_event: dict[str | None, list[Change]] = {}
+    for change in changes:
+        for event in change.events or (change.event,):
+            by_event.setdefault(event, []).append(change)
     for issue in found:
+        candidates = [*by_event.get(issue.event, ()), *by_event.get(None, ())]
         # A proven break belongs to the changes of a kind that can cause it; an
         # unproven one ("cannot prove") to every change at that place.
         matched = [
             c
-            for c in changes
+            for c in candidates
             if (issue.direction in c.can_break or not issue.proven) and _matches(c, issue)
         ]
         if not matched:
@@ -149,6 +154,7 @@ def _attach(changes: list[Change], found: list[Incompatibility]) -> None:
                 issue.pointer,
             )
             changes.append(other)
+            by_event.setdefault(issue.event, []).append(other)
             matched = [other]
         for change in matched:
             info = change.breaks.setdefault(issue.direction, {"witness": None, "proven": False})
