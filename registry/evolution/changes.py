@@ -162,8 +162,8 @@ def schema_changes(before: Any, after: Any, pointer: str) -> Iterator[tuple[str,
     if before == after:
         return
     a, b = canonical(before), canonical(after)
-    if a == b:
-        return
+    if a == b or (compare(a, b).included and compare(b, a).included):
+        return  # the same values, written another way
     da = a if isinstance(a, dict) else {}
     db = b if isinstance(b, dict) else {}
     if not isinstance(a, dict) or not isinstance(b, dict):

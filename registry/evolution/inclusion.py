@@ -186,14 +186,11 @@ def _prove(a: dict[str, Any], b: dict[str, Any], gaps: list[str], hints: list[An
         if key in a:
             _prove_branches(a, b, key, gaps, hints)
             return
-    if "anyOf" in b and isinstance(b["anyOf"], list):
-        base = {k: v for k, v in b.items() if k != "anyOf"}
-        for branch in b["anyOf"]:
-            merged = _merge(base, branch)
-            if merged is not None and compare(a, merged).included:
-                return
-        gaps.append("cannot match the new `anyOf` branches")
-        return
+    for key in ("anyOf", "oneOf"):
+        if key in b and isinstance(b[key], list):
+            if not _within_branches(a, b, key):
+                gaps.append(f"cannot match the new `{key}` branches")
+            return
     unmodelled = sorted(k for k in b if k not in _MODELLED and not _same(a.get(k), b[k]))
     if unmodelled:
         gaps.append(f"`{'`, `'.join(unmodelled)}` differ")
@@ -214,6 +211,42 @@ def _prove(a: dict[str, Any], b: dict[str, Any], gaps: list[str], hints: list[An
             _arrays(a, b, gaps, hints)
         elif kind == "object":
             _objects(a, b, gaps, hints)
+
+
+def _within_branches(a: dict[str, Any], b: dict[str, Any], key: str) -> bool:
+    """``a`` inside ``anyOf`` (or a ``oneOf`` whose branches have disjoint types).
+
+    Each JSON type of ``a`` may fall in a different branch, so ``type: [string, "null"]``
+    is inside ``anyOf: [{type: string}, {type: "null"}]``.
+    """
+    base = {k: v for k, v in b.items() if k != key}
+    branches = [_merge(base, branch) for branch in b[key]]
+    if any(branch is None for branch in branches):
+        return False
+    if key == "oneOf" and not _disjoint_types(branches):
+        return False
+    if any(compare(a, branch).included for branch in branches):
+        return True
+    kinds = _types(a)
+    if "number" in kinds:  # non-integers and integers are split below
+        kinds.discard("integer")
+    for kind in kinds:
+        part = {**a, "type": kind}
+        if not any(compare(part, branch).included for branch in branches):
+            return False
+    return True
+
+
+def _disjoint_types(branches: list[Any]) -> bool:
+    seen: set[str] = set()
+    for branch in branches:
+        if not isinstance(branch, dict) or "type" not in branch:
+            return False
+        kinds = _types(branch)
+        if kinds & seen:
+            return False
+        seen |= kinds
+    return True
 
 
 def _merge(base: dict[str, Any], branch: Any) -> Any:

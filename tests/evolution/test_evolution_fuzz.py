@@ -85,7 +85,8 @@ def _schema() -> st.SearchStrategy[dict[str, Any]]:
         },
         optional={"additionalProperties": st.booleans()},
     )
-    return st.one_of(_LEAF, _LEAF, array, obj)
+    alternatives = st.builds(lambda a, b: {"anyOf": [a, b]}, _LEAF, _LEAF)
+    return st.one_of(_LEAF, _LEAF, array, obj, alternatives)
 
 
 def _prop() -> st.SearchStrategy[dict[str, Any]]:
