@@ -371,10 +371,53 @@ def _strings(a: dict[str, Any], b: dict[str, Any], gaps: list[str]) -> None:
         _count_range(a, "minLength", "maxLength"), _count_range(b, "minLength", "maxLength")
     ):
         gaps.append("the allowed length is narrower")
-    if "pattern" in b and a.get("pattern") != b["pattern"]:
+    if "pattern" in b and not _pattern_within(a.get("pattern"), b["pattern"]):
         gaps.append(f"values must now match pattern {b['pattern']}")
     if "format" in b and a.get("format") != b["format"]:
         gaps.append(f"values must now be a valid {b['format']}")
+
+
+#: Patterns every string matches (a search succeeds with an empty match).
+_MATCH_ALL = frozenset({"", ".*", "^.*", "^", "$", ".*$"})
+_QUANTIFIERS = {"{1,}": "+", "{0,}": "*", "{0,1}": "?"}
+
+
+def normalise_pattern(pattern: str) -> str:
+    """The pattern with equivalent spellings unified (ECMA-262 ``\\d`` is ``[0-9]``)."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            pair = pattern[i : i + 2]
+            if pair == "\\d":
+                pair = "0-9" if in_class else "[0-9]"
+            out.append(pair)
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        else:
+            short = next(
+                (s for spelled, s in _QUANTIFIERS.items() if pattern.startswith(spelled, i)), None
+            )
+            if short is not None:
+                out.append(short)
+                i += len(next(k for k, v in _QUANTIFIERS.items() if v == short))
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _pattern_within(a: str | None, b: str) -> bool:
+    """True when every string matching ``a`` (every string, when None) matches ``b``."""
+    if b in _MATCH_ALL:
+        return True
+    return a is not None and normalise_pattern(a) == normalise_pattern(b)
 
 
 def _arrays(a: dict[str, Any], b: dict[str, Any], gaps: list[str], hints: list[Any]) -> None:
