@@ -18,7 +18,7 @@ from typing import Any
 
 from trackplan.registry.compiler import DIALECT, build_validator
 
-__all__ = ["accepts", "candidates", "find", "near_misses", "sample"]
+__all__ = ["SEARCH_BUDGET", "accepts", "candidates", "find", "near_misses", "sample"]
 
 _MAX_DEPTH = 4
 _GENERIC: tuple[Any, ...] = (
@@ -65,18 +65,41 @@ def _validator(key: str) -> Any:
     return build_validator(document)
 
 
+# Validators by schema object identity (the entry keeps the object alive, so its id
+# cannot be reused): serialising a large schema for every value would dominate.
+_BY_ID: dict[int, tuple[Any, Any]] = {}
+
+
+def _validator_of(schema: Any) -> Any:
+    entry = _BY_ID.get(id(schema))
+    if entry is not None and entry[0] is schema:
+        return entry[1]
+    validator = _validator(_key(schema))
+    if len(_BY_ID) > 4096:
+        _BY_ID.clear()
+    _BY_ID[id(schema)] = (schema, validator)
+    return validator
+
+
 def accepts(schema: Any, value: Any) -> bool:
     """True when ``value`` is valid under the fragment ``schema`` (engine of validate)."""
     try:
-        return bool(_validator(_key(schema)).is_valid(value))
+        return bool(_validator_of(schema).is_valid(value))
     except Exception:  # a value the engine cannot take is not in any schema we compare
         return False
+
+
+#: How many candidates one witness search may try: a bound on hostile (wide, deep) specs;
+#: running out only means "cannot prove", never a wrong answer.
+SEARCH_BUDGET = 600
 
 
 def find(inside: Any, outside: Any, pool: Iterator[Any]) -> tuple[bool, Any]:
     """The first value of ``pool`` valid under ``inside`` and invalid under ``outside``."""
     seen: set[str] = set()
-    for value in pool:
+    for tried, value in enumerate(pool):
+        if tried >= SEARCH_BUDGET:
+            break
         marker = _key(value)
         if marker in seen:
             continue
@@ -88,10 +111,19 @@ def find(inside: Any, outside: Any, pool: Iterator[Any]) -> tuple[bool, Any]:
 
 def sample(schema: Any) -> tuple[bool, Any]:
     """A value valid under ``schema`` (``(False, None)`` when none was found)."""
-    for value in candidates(schema):
+    found, text = _sample(_key(schema))
+    return (True, json.loads(text)) if found else (False, None)
+
+
+@lru_cache(maxsize=4096)
+def _sample(key: str) -> tuple[bool, str]:
+    schema = json.loads(key)
+    for tried, value in enumerate(candidates(schema)):
+        if tried >= SEARCH_BUDGET:
+            break
         if accepts(schema, value):
-            return True, value
-    return False, None
+            return True, json.dumps(value)
+    return False, ""
 
 
 def _types(schema: dict[str, Any]) -> list[str]:
