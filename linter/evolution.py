@@ -28,7 +28,7 @@ from trackplan.linter.plan_sources import (
 )
 from trackplan.registry.diagnostics import Diagnostic, Severity
 from trackplan.registry.evolution.diff import Change, PlanDiff, diff_plans
-from trackplan.registry.evolution.modes import directions_of
+from trackplan.registry.evolution.modes import directions_of, modes_broken
 from trackplan.registry.loader import check_plan
 from trackplan.registry.plan import Location, Plan
 from trackplan.registry.policy import RulePolicy
@@ -171,6 +171,7 @@ def _change_json(change: Change, roots: dict[Path, str]) -> dict[str, Any]:
         "old": _where(change.old, roots),
         "new": _where(change.new, roots),
         "breaks": sorted(change.breaks),
+        "breaks_modes": modes_broken(change.breaks),
         "proven": {d: info["proven"] for d, info in sorted(change.breaks.items())},
         "witnesses": {d: info["witness"] for d, info in sorted(change.breaks.items())},
     }

@@ -8,7 +8,7 @@ from typing import Any
 
 from trackplan.registry.evolution.changes import Change, classify
 from trackplan.registry.evolution.compat import Incompatibility, Side, check_direction
-from trackplan.registry.evolution.modes import DIRECTIONS, directions_of
+from trackplan.registry.evolution.modes import DIRECTIONS, directions_of, modes_broken
 from trackplan.registry.evolution.versions import bump_satisfied, required_bump
 from trackplan.registry.plan import Plan
 from trackplan.registry.policy import RulePolicy
@@ -76,6 +76,7 @@ def _change_dict(change: Change) -> dict[str, Any]:
         "old": f"{change.old.path}:{change.old.line}" if change.old else None,
         "new": f"{change.new.path}:{change.new.line}" if change.new else None,
         "breaks": sorted(change.breaks),
+        "breaks_modes": modes_broken(change.breaks),
         "witnesses": {d: info.get("witness") for d, info in sorted(change.breaks.items())},
     }
     if change.events:

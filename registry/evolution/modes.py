@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["DIRECTIONS", "MODES", "directions_of"]
+from collections.abc import Iterable
+
+__all__ = ["DIRECTIONS", "MODES", "directions_of", "modes_broken"]
 
 DIRECTIONS = ("backward", "forward")
 MODES = (
@@ -24,3 +26,9 @@ def directions_of(mode: str) -> tuple[str, ...]:
     if base == "none":
         return ()
     return (base,)
+
+
+def modes_broken(directions: Iterable[str]) -> list[str]:
+    """The modes a change breaking these directions fails (``none`` never fails)."""
+    broken = set(directions)
+    return [mode for mode in MODES if broken & set(directions_of(mode))]

@@ -119,6 +119,12 @@ def test_json_report_carries_checkable_witnesses(pair: Path) -> None:
     assert data["version"] == {"old": 1, "new": 1, "required_bump": "major", "bumped_enough": None}
     assert data["policy"] == "the defaults (no [tool.trackplan] found)"
     codes = [(c["code"], c["pointer"], c["breaks"], c["old"], c["new"]) for c in data["changes"]]
+    assert data["changes"][1]["breaks_modes"] == [
+        "forward",
+        "full",
+        "forward_transitive",
+        "full_transitive",
+    ]
     assert codes == [
         ("TP715", "/properties/plan", ["backward"], "old.yaml:6", "new.yaml:6"),
         ("TP712", "/properties/amount", ["forward"], "old.yaml:7", "new.yaml:7"),
