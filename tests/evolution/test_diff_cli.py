@@ -141,7 +141,15 @@ def test_json_report_carries_checkable_witnesses(pair: Path) -> None:
 
 
 def test_github_and_sarif_formats(pair: Path) -> None:
-    github = run(["diff", "old.yaml", "new.yaml", "--format", "github"], pair)
+    github = subprocess.run(
+        [TRACKPLAN, "diff", "old.yaml", "new.yaml"],  # github is the default under Actions
+        cwd=pair,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(pair), "GITHUB_ACTIONS": "true"},
+    )
     assert github.returncode == 1
     lines = github.stdout.splitlines()
     assert lines[0].startswith("::error file=new.yaml,line=6,col=7,title=trackplan (TP715)::")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from trackplan.linter.cli._shared import fail, load_cli_config
+from trackplan.linter.cli._shared import default_format, fail, load_cli_config
 from trackplan.registry.evolution import MODES
 
 if TYPE_CHECKING:
@@ -68,9 +68,8 @@ def policy_source(source: Path | None) -> str:
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "github", "sarif"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    default=None,
+    help="Output format [default: github under GitHub Actions, else text].",
 )
 @lenient_option
 @version_option
@@ -78,7 +77,7 @@ def command(
     old: str,
     new: str,
     mode: str | None,
-    output_format: str,
+    output_format: str | None,
     assume_open_properties_unused: bool,
     check_version: bool,
 ) -> None:
@@ -94,7 +93,7 @@ def command(
             mode=mode or config.compatibility or "backward",
             policy=config.policy,
             policy_source=policy_source(config.source),
-            output_format=output_format,
+            output_format=default_format(output_format),
             assume_open_properties_unused=assume_open_properties_unused,
             check_version=check_version,
         )
