@@ -15,6 +15,7 @@ A wrong "compatible" (the one unforgivable answer) fails here with the payload.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 from trackplan.registry.compiler import compile_event_schema, compile_fallback_schema
+from trackplan.registry.diagnostics import Severity
 from trackplan.registry.evolution.compat import WITNESS_DISTINCT_ID, Side, event_names
 from trackplan.registry.evolution.diff import diff_plans
 from trackplan.registry.loader import load_plan
 from trackplan.registry.plan import Plan
+from trackplan.registry.policy import RulePolicy
 from trackplan.registry.validation import Registry
 
 _PROPS = ("amount", "plan", "code", "tags", "address", "note")
@@ -162,32 +165,45 @@ def _section(plan: Plan, name: str, lenient: bool) -> tuple[dict[str, Any], Any]
     return section, schema["properties"].get("$set", True)
 
 
+_POLICIES = (
+    RulePolicy(),
+    RulePolicy(severity={"TP201": Severity.WARNING}),
+    RulePolicy(severity={"TP203": Severity.WARNING, "TP205": Severity.ERROR}),
+    RulePolicy(ignore=("TP204",)),
+    RulePolicy(severity={"TP206": Severity.ERROR, "TP201": Severity.INFO}),
+)
+
+
 @settings(
-    max_examples=120,
+    # TRACKPLAN_FUZZ_EXAMPLES=1000 for a deeper run than the suite's default
+    max_examples=int(os.environ.get("TRACKPLAN_FUZZ_EXAMPLES", "120")),
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-@given(_pair(), st.booleans(), st.data())
+@given(_pair(), st.booleans(), st.sampled_from(_POLICIES), st.data())
 def test_random_plan_pairs_are_answered_soundly(
-    pair: tuple[dict[str, Any], dict[str, Any]], lenient: bool, data: st.DataObject
+    pair: tuple[dict[str, Any], dict[str, Any]],
+    lenient: bool,
+    policy: RulePolicy,
+    data: st.DataObject,
 ) -> None:
     with tempfile.TemporaryDirectory() as raw:
         old = _load(pair[0], Path(raw), "old")
         new = _load(pair[1], Path(raw), "new")
         if old is None or new is None:
             return
-        diff = diff_plans(old, new, assume_open_properties_unused=lenient)
+        diff = diff_plans(old, new, policy=policy, assume_open_properties_unused=lenient)
         registries = {"backward": (old, new), "forward": (new, old)}
         for issue in diff.incompatibilities:
             if issue.proven:
                 src, dst = registries[issue.direction]
-                assert Registry.from_plan(src).validate(issue.witness).valid
-                assert not Registry.from_plan(dst).validate(issue.witness).valid
+                assert Registry.from_plan(src, policy).validate(issue.witness).valid
+                assert not Registry.from_plan(dst, policy).validate(issue.witness).valid
         for direction, (src_plan, dst_plan) in registries.items():
             if not diff.compatible(direction):
                 continue
-            src, dst = Side(src_plan), Registry.from_plan(dst_plan)
+            src, dst = Side(src_plan, policy), Registry.from_plan(dst_plan, policy)
             for name in event_names(src_plan, dst_plan):
                 if src.schema(name)[0] is None:
                     continue
