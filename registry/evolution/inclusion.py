@@ -69,6 +69,8 @@ _OBJECT = (
 _MODELLED = frozenset({"type", "enum", "const", *_NUMERIC, *_STRING, *_ARRAY, *_OBJECT})
 _ALL_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
 _DOLLAR = "^\\$"
+#: Integer ranges up to this many values are decided value by value.
+_FINITE_RANGE = 256
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,10 @@ def _finite(a: dict[str, Any]) -> list[Any] | None:
     types = _types(a)
     if types <= {"null", "boolean"}:
         return [v for v in (None, True, False) if ("null" if v is None else "boolean") in types]
+    if types == {"integer"}:  # a short integer range is a finite set too
+        low, high = _int_range(a)
+        if math.isfinite(low) and math.isfinite(high) and high - low <= _FINITE_RANGE:
+            return list(range(int(low), int(high) + 1))
     return None
 
 

@@ -23,6 +23,7 @@ YES: list[tuple[Any, Any]] = [
     ({"enum": ["a", "b"]}, {"type": "string", "maxLength": 1}),
     ({"type": "boolean"}, {"enum": [True, False]}),
     ({"const": 3}, {"type": "integer", "minimum": 3}),
+    ({"type": "integer", "minimum": 1, "maximum": 2}, {"enum": [1, 2]}),
     ({"type": "string", "minLength": 2, "maxLength": 3}, {"type": "string", "maxLength": 5}),
     ({"type": "string", "pattern": "^\\d+$"}, {"type": "string", "pattern": "^[0-9]{1,}$"}),
     ({"type": "string"}, {"type": "string", "pattern": ".*"}),
@@ -64,6 +65,7 @@ NO: list[tuple[Any, Any]] = [
         {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": False},
     ),
     ({"type": "number"}, {"type": "number", "multipleOf": 0.01}),
+    ({"type": "integer", "minimum": 1, "maximum": 3}, {"enum": [1, 2]}),
     ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, {"type": "string"}),
 ]
 
