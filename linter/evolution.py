@@ -27,18 +27,13 @@ from trackplan.linter.plan_sources import (
     materialize,
 )
 from trackplan.registry.diagnostics import Diagnostic, Severity
-from trackplan.registry.evolution.diff import Change, PlanDiff, diff_plans
+from trackplan.registry.evolution.diff import LENIENT_NOTE, Change, PlanDiff, diff_plans
 from trackplan.registry.evolution.modes import directions_of, modes_broken
 from trackplan.registry.loader import check_plan
 from trackplan.registry.plan import Location, Plan
 from trackplan.registry.policy import RulePolicy
 
 __all__ = ["DiffRequest", "EvolutionError", "diff_diagnostics", "run_diff"]
-
-_LENIENT_NOTE = (
-    "--assume-open-properties-unused is on: keys an open event does not declare are "
-    "treated as absent from payloads (not the strict default)"
-)
 
 
 class EvolutionError(Exception):
@@ -230,7 +225,7 @@ def _render_text(
     write = stream.write
     write(f"validation policy: {request.policy_source}\n")
     if request.assume_open_properties_unused:
-        write(f"note: {_LENIENT_NOTE}\n")
+        write(f"note: {LENIENT_NOTE}\n")
     for item in comparisons:
         diff = item.diff
         write(f"\n{item.old_label} -> {request.new.label}\n")

@@ -13,7 +13,13 @@ from trackplan.registry.evolution.versions import bump_satisfied, required_bump
 from trackplan.registry.plan import Plan
 from trackplan.registry.policy import RulePolicy
 
-__all__ = ["Change", "Incompatibility", "PlanDiff", "diff_plans"]
+__all__ = ["LENIENT_NOTE", "Change", "Incompatibility", "PlanDiff", "diff_plans"]
+
+#: Said in every report made with ``assume_open_properties_unused``.
+LENIENT_NOTE = (
+    "--assume-open-properties-unused is on: keys an open event does not declare are "
+    "treated as absent from payloads (not the strict default)"
+)
 
 
 @dataclass
@@ -109,7 +115,8 @@ def diff_plans(
         changed=bool(changes) or old.digest != new.digest,
         checked=tuple(directions),
     )
-    return PlanDiff(changes, found, bump, old.version, new.version, lenient)
+    notes = [LENIENT_NOTE] if lenient else []
+    return PlanDiff(changes, found, bump, old.version, new.version, lenient, notes)
 
 
 #: Changes to a whole event: every incompatibility of that event is theirs.

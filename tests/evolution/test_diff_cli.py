@@ -193,6 +193,10 @@ def test_lenient_option_is_stated_and_changes_the_verdict(tmp_path: Path) -> Non
     lenient = run(["diff", "old.yaml", "new.yaml", "--assume-open-properties-unused"], tmp_path)
     assert lenient.returncode == 0
     assert "note: --assume-open-properties-unused is on" in lenient.stdout
+    args = ["diff", "old.yaml", "new.yaml", "--assume-open-properties-unused", "--format", "json"]
+    data = json.loads(run(args, tmp_path).stdout)
+    assert data["assume_open_properties_unused"] is True
+    assert data["notes"][0].startswith("--assume-open-properties-unused is on")
 
 
 def test_version_check(tmp_path: Path) -> None:
