@@ -83,6 +83,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     posthog_version: str | None = None
     source: Path | None = None
+    #: Default mode of ``trackplan diff`` / ``check --against`` (``compatibility``).
+    compatibility: str | None = None
 
     def with_overrides(
         self,
@@ -228,6 +230,7 @@ def _build(table: Mapping[str, Any], source: Path) -> Config:
         exclude=tuple(table.get("exclude", ())),
         posthog_version=table.get("posthog-version"),
         source=source,
+        compatibility=table.get("compatibility"),
     )
 
 

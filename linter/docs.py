@@ -28,9 +28,14 @@ __all__ = [
 ]
 
 #: How each scope is named in the "where it applies" column, in display order.
-_SCOPE_LABELS = {"plan": "plan files", "code": "code", "payload": "payloads"}
+_SCOPE_LABELS = {
+    "plan": "plan files",
+    "code": "code",
+    "payload": "payloads",
+    "diff": "plan changes",
+}
 
-_FENCE_LANGUAGE = {"plan": "yaml", "payload": "json", "code": "python"}
+_FENCE_LANGUAGE = {"plan": "yaml", "payload": "json", "code": "python", "diff": "yaml"}
 
 REFERENCE_HEADER = """\
 # Rule reference
@@ -53,7 +58,7 @@ REFERENCE_FOOTER = """\
 
 A rule is one module `registry/rules/tpNNN_slug.py` (code and slug in the file name)
 defining one `Rule` subclass with `code`, `slug`, `default_severity`, `scopes`
-(`plan`, `code`, `payload`) and a one-line `summary`. Its docstring is its page here:
+(`plan`, `code`, `payload`, `diff`) and a one-line `summary`. Its docstring is its page here:
 a one-line description, then the sections **What it catches.**, **Why it matters.**,
 **Example.** and **Fix.** Its `VALID` and `INVALID` tuples of `Example(kind, text,
 plan)` need at least one of each for every scope; a whole-project rule that one file
@@ -141,6 +146,8 @@ def _render_examples(rule: type[Rule], heading: str) -> list[str]:
             against = ", with the plan above"
         elif example.kind == "code":
             against = ", without a plan"
+        if example.kind == "diff":
+            against = against.replace(", with", ", new plan compared with")
         out += [f"{label} ({example.kind}{against}):", ""]
         out += [_fenced(example.text, _FENCE_LANGUAGE[example.kind]), ""]
     return out

@@ -45,6 +45,7 @@ __all__ = [
     "compile_event_schema",
     "compile_fallback_schema",
     "compile_plan",
+    "event_is_closed",
     "guard_patterns",
     "is_length_guard",
     "thaw",
@@ -251,6 +252,17 @@ def _payload_schema(
     return schema
 
 
+def event_is_closed(plan: Plan, event: EventSpec) -> bool:
+    """True when undeclared properties are violations (TP203) on this event.
+
+    The event's own ``additional_properties`` decides; the loader fills it from the
+    plan-level default when the event does not say, so ``additional_properties: true``
+    on an event opens it under a plan-level ``false``.
+    """
+    del plan  # the plan-level default is already resolved into the event
+    return not event.additional_properties
+
+
 def compile_event_schema(
     plan: Plan, event: EventSpec, *, max_pattern_input: int = MAX_PATTERN_INPUT
 ) -> dict[str, Any]:
@@ -259,7 +271,7 @@ def compile_event_schema(
     ``max_pattern_input``: longest string a plan ``pattern`` is run on (see
     :func:`guard_patterns`).
     """
-    closed = not (event.additional_properties and plan.additional_properties)
+    closed = event_is_closed(plan, event)
     return _payload_schema(
         plan,
         title=event.name,

@@ -352,7 +352,16 @@ class _Builder:
             deprecated=_deprecated(raw.get("deprecated")),
             legacy_name=legacy,
             location=entry.location(),
+            renamed_from=_names(raw.get("renamed_from")),
         )
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return ()
 
 
 def _naming(merged: _Merged, diagnostics: list[Diagnostic]) -> Naming:

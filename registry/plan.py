@@ -58,6 +58,8 @@ class EventSpec:
     deprecated: str | None = None
     legacy_name: bool = False
     location: Location | None = None
+    #: Earlier names of this event (``renamed_from:``); metadata for ``trackplan diff``.
+    renamed_from: tuple[str, ...] = ()
 
     @property
     def required_properties(self) -> tuple[str, ...]:
@@ -72,7 +74,9 @@ class Plan:
     position). ``digest`` is a stable hash of the plan's content, for cache keys.
     """
 
-    version: int = 1
+    #: The plan's own version: a positive integer (``N`` is ``N.0.0``) or
+    #: ``"MAJOR.MINOR.PATCH"``; ``trackplan diff`` says which part a change must bump.
+    version: int | str = 1
     naming: Naming = field(default_factory=Naming)
     events: Mapping[str, EventSpec] = field(default_factory=dict)
     properties: Mapping[str, PropertySpec] = field(default_factory=dict)

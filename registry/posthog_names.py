@@ -13,6 +13,8 @@ pattern (see :func:`generic_distinct_id_pattern`) agree on every input.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 __all__ = [
     "CASE_INSENSITIVE_GENERIC_IDS",
     "EXACT_GENERIC_IDS",
@@ -134,6 +136,7 @@ def _ascii_fold(word: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1)
 def generic_distinct_id_pattern() -> str:
     """A JSON Schema ``pattern`` matching every generic id string (quoted forms too).
 

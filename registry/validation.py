@@ -31,6 +31,7 @@ from trackplan.registry.compiler import (
     build_validator,
     compile_event_schema,
     compile_fallback_schema,
+    event_is_closed,
     is_length_guard,
 )
 from trackplan.registry.diagnostics import Diagnostic, Severity
@@ -288,7 +289,7 @@ class Registry:
             name,
             compile_event_schema(self.plan, spec, max_pattern_input=self.max_pattern_input),
             spec.required_properties,
-            closed=not (spec.additional_properties and self.plan.additional_properties),
+            closed=event_is_closed(self.plan, spec),
         )
         notes = self._deprecated.get(name)
         if notes:

@@ -34,7 +34,7 @@ EXIT_CODES: tuple[ExitCodes, ...] = (
         "check",
         "no finding has error severity",
         "a finding has error severity",
-        "a plan path does not exist; a config error",
+        "a plan path does not exist; a config error; `--against REF` cannot be read",
     ),
     ExitCodes(
         "lint",
@@ -68,6 +68,14 @@ EXIT_CODES: tuple[ExitCodes, ...] = (
         "captured (TP601, TP602; not with `--allow-uncaptured`), an unplanned event "
         "captured (TP201), a file that cannot be parsed (TP901)",
         "a config or plan error",
+    ),
+    ExitCodes(
+        "diff",
+        "the change is compatible under the mode (and `--check-version` found the bump)",
+        "an incompatibility under the mode (or \"cannot prove\"); `--check-version`: the plan's "
+        "`version` was not bumped as required (TP724)",
+        "a plan that cannot be loaded (TP001-TP003); a `git:REF:PATH` that cannot be read; "
+        "a config error",
     ),
     ExitCodes(
         "serve",

@@ -31,7 +31,7 @@ __all__ = [
     "get_rule",
 ]
 
-Scope = Literal["plan", "code", "payload"]
+Scope = Literal["plan", "code", "payload", "diff"]
 
 _MODULE_NAME = re.compile(r"^tp\d{3}_[a-z0-9_]+$")
 
@@ -41,8 +41,9 @@ class Example:
     """A rule example the tests run.
 
     ``kind`` says what ``text`` is: ``plan`` (a plan YAML document), ``payload`` (a JSON
-    payload validated against ``plan``) or ``code`` (Python source analysed against
-    ``plan``, if given). ``plan`` is plan YAML text.
+    payload validated against ``plan``), ``code`` (Python source analysed against
+    ``plan``, if given) or ``diff`` (the NEW plan, compared with ``plan`` as the OLD one
+    by ``trackplan diff``). ``plan`` is plan YAML text.
     """
 
     kind: Scope

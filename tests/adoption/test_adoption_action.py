@@ -154,3 +154,30 @@ def test_baseline_and_paths_inputs_are_passed_to_lint(
     results = dict(run_action(inputs, hook_repo[0], root, venv_env))
     assert "trackplan check" not in results
     assert results["trackplan lint"].returncode == 0, results["trackplan lint"].stdout
+
+
+def test_against_and_compatibility_inputs_are_passed_to_check(
+    project: Callable[[str], Path], hook_repo: tuple[Path, str], venv_env: dict[str, str]
+) -> None:
+    root = project("precommit")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(
+        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "base"],
+        cwd=root,
+        check=True,
+    )
+    plan = root / "plans" / "events.yaml"
+    plan.write_text(
+        plan.read_text().replace("plan: {type: string}", "plan: {type: [string, 'null']}")
+    )
+    inputs = {**defaults(), "against": "main", "compatibility": "forward"}
+    results = dict(run_action(inputs, hook_repo[0], root, venv_env))
+    check = results["trackplan check"]
+    assert check.returncode == 1
+    assert "TP712 property `plan`: type string -> ['null', 'string'] (widened)" in check.stdout
+    assert "(breaks forward compatibility)" in check.stdout
+    backward = {**inputs, "compatibility": "backward"}
+    assert (
+        dict(run_action(backward, hook_repo[0], root, venv_env))["trackplan check"].returncode == 0
+    )

@@ -68,6 +68,10 @@ HOOK_FILES = {
         ],
         "bad": ["app/x.py", "other/events.yaml", "pyproject.toml.bak", "my_pyproject.toml"],
     },
+    "trackplan-compat": {
+        "good": ["plans/events.yaml", "plans/billing/more.yml", "pyproject.toml"],
+        "bad": ["app/x.py", "other/events.yaml", "plans/README.md", "my_pyproject.toml"],
+    },
 }
 
 
@@ -99,8 +103,10 @@ def test_manifest_entries() -> None:
         "trackplan-lint",
         "trackplan-check",
         "trackplan-lint-plan",
+        "trackplan-compat",
     ]
     assert hook("trackplan-lint")["pass_filenames"] is True
+    assert hook("trackplan-compat")["pass_filenames"] is False
     assert hook("trackplan-check")["pass_filenames"] is False
     assert hook("trackplan-lint-plan")["pass_filenames"] is False
     assert {hook(h)["language"] for h in HOOK_FILES} == {"python"}
@@ -237,3 +243,33 @@ def test_a_broken_plan_is_refused_by_trackplan_check(
     assert any(
         line.startswith("plans/events.yaml:8:5: TP002 ") for line in findings(refused.stderr)
     ), refused.stderr
+
+
+def test_the_compat_hook_refuses_a_breaking_plan_change(
+    tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_env: dict[str, str]
+) -> None:
+    root = tmp_path / "compat-repo"
+    shutil.copytree(PROJECTS / "precommit", root, ignore=shutil.ignore_patterns("__pycache__"))
+    snapshot, rev = hook_repo
+    (root / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {snapshot}\n    rev: {rev}\n    hooks:\n      - id: trackplan-compat\n"
+    )
+    git(root, "init", "-q", "-b", "main")
+    installed = subprocess.run(
+        ["pre-commit", "install"], cwd=root, env=pre_commit_env, capture_output=True, text=True
+    )
+    assert installed.returncode == 0, installed.stderr
+    first = commit(root, pre_commit_env, "initial")  # no HEAD yet: nothing to compare
+    assert first.returncode == 0, first.stderr
+    assert status(first.stderr) == {"trackplan compatibility": "Passed"}
+    plan = root / "plans" / "events.yaml"
+    plan.write_text(plan.read_text().replace("amount: {type: number}", "amount: {type: integer}"))
+    refused = commit(root, pre_commit_env, "narrow amount")
+    assert refused.returncode == 1
+    assert status(refused.stderr) == {"trackplan compatibility": "Failed"}
+    assert "TP711 property `amount`: type number -> integer (narrowed)" in refused.stderr
+    assert "(breaks backward compatibility)" in refused.stderr
+    plan.write_text(plan.read_text().replace("amount: {type: integer}", "amount: {}"))
+    widened = commit(root, pre_commit_env, "widen amount")
+    assert widened.returncode == 0, widened.stderr
+    assert git(root, "rev-list", "--count", "HEAD").stdout.strip() == "2"

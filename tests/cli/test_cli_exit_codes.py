@@ -33,6 +33,11 @@ RUNS: dict[str, dict[int, tuple[str, ...] | None]] = {
         1: ("coverage",),
         2: ("coverage", "--plan", "nope"),
     },
+    "diff": {
+        0: ("diff", "saas", "saas"),
+        1: ("diff", "saas", "valid-subset.yaml"),
+        2: ("diff", "saas", "broken.yaml"),
+    },
     # serve's 0 is a SIGTERM'd server, and events' 0 and 1 need a store that serve wrote:
     # tests/serve/test_serve_cli.py runs those for real.
     "serve": {0: (), 1: None, 2: ("serve", "--plan", "broken.yaml", "--port", "0")},
@@ -77,6 +82,10 @@ def workdir(tmp_path: Path) -> Path:
     (root / "valid.jsonl").write_text(samples.read_text().splitlines()[0] + "\n")
     (root / "bad.yaml").write_text("version: 1\nevents:\n  Order Created:\n    description: x\n")
     (root / "broken.yaml").write_text("version: 1\nevents: [\n")
+    # one event of the example plan, closed: removing events is not backward compatible
+    (root / "valid-subset.yaml").write_text(
+        "version: 1\nevents:\n  user_signed_up:\n    description: x\n"
+    )
     (root / "clean").mkdir()
     (root / "clean" / "ok.py").write_text("import posthog\n\nx = 1\n")
     shutil.copytree(root / "app", root / "fresh" / "app")

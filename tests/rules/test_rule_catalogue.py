@@ -48,7 +48,7 @@ def test_slugs_are_unique() -> None:
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_rule_metadata_is_complete(rule: type[Rule]) -> None:
     assert isinstance(rule.default_severity, Severity)
-    assert rule.scopes and rule.scopes <= {"plan", "code", "payload"}
+    assert rule.scopes and rule.scopes <= {"plan", "code", "payload", "diff"}
     assert rule.summary.strip() and "\n" not in rule.summary
 
 
@@ -85,8 +85,8 @@ def test_rule_examples_are_well_formed(rule: type[Rule]) -> None:
         assert example.text.strip()
         if example.kind == "plan":
             assert example.plan is None, "a plan example is its own plan"
-        if example.kind == "payload":
-            assert example.plan is not None, "a payload example needs the plan it is checked by"
+        if example.kind in ("payload", "diff"):
+            assert example.plan is not None, "a payload or diff example needs its (old) plan"
     texts = [(ex.kind, ex.text, ex.plan) for ex in (*rule.VALID, *rule.INVALID)]
     assert len(texts) == len(set(texts)), "an example is listed twice"
 

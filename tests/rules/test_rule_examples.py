@@ -88,10 +88,28 @@ def _code_codes(example: Example, tmp_path: Path) -> list[Diagnostic]:
     return list(analyzer.analyze_file(app).diagnostics)
 
 
+def _diff_codes(example: Example, tmp_path: Path) -> list[Diagnostic]:
+    """The TP7xx changes ``trackplan diff`` lists from the example's plan to its text."""
+    from trackplan.registry.evolution.diff import diff_plans
+
+    assert example.plan is not None, "a diff example needs its old plan"
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    old, _ = _plan_from(example.plan, tmp_path / "old")
+    new, _ = _plan_from(example.text, tmp_path / "new")
+    result = diff_plans(old, new)
+    changes = [*result.changes]
+    problem = result.version_problem()
+    if problem is not None:
+        changes.append(problem)
+    return [Diagnostic(c.code, Severity.INFO, c.message) for c in changes]
+
+
 _RUNNERS: dict[str, Callable[[Example, Path], list[Diagnostic]]] = {
     "plan": _plan_codes,
     "payload": _payload_codes,
     "code": _code_codes,
+    "diff": _diff_codes,
 }
 
 

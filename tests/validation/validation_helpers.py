@@ -7,6 +7,7 @@ not depend on the YAML loader.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from trackplan.registry.plan import EventSpec, Plan, PropertySpec
@@ -75,6 +76,8 @@ def contract_plan(*, closed_plan: bool = False) -> Plan:
         "email": prop("email", {"type": "string", "format": "email"}),
         "plan": prop("plan", {"type": "string", "enum": ["free", "pro", "enterprise"]}),
     }
+    if closed_plan:  # as the loader does: the plan-level default resolved into each event
+        events = {name: replace(spec, additional_properties=False) for name, spec in events.items()}
     return Plan(events=events, person_properties=person, additional_properties=not closed_plan)
 
 

@@ -7,6 +7,11 @@ selection and severities (``--select``/``--ignore`` on top), findings
 are printed as ``path:line:col: CODE message`` by the chosen reporter, and the exit
 code is 0 when clean, 1 when a finding has error severity, 2 for a usage error (such
 as a plan path that does not exist).
+
+``--against REF`` (Buf-style, e.g. ``--against origin/main``) also compares the plan
+with its version at git ``REF`` under ``--mode`` (default ``[tool.trackplan]
+compatibility``, else ``backward``; see ``trackplan diff``): each change is one more
+finding, an error when it breaks the mode.
 """
 
 from __future__ import annotations
@@ -24,7 +29,14 @@ from trackplan.linter.cli._shared import (
     load_cli_config,
     select_option,
 )
+from trackplan.linter.cli.commands.diff import (
+    against_diagnostics,
+    lenient_option,
+    mode_option,
+    version_option,
+)
 from trackplan.linter.reporters import get_reporter
+from trackplan.registry.diagnostics import Diagnostic
 
 __all__ = ["command"]
 
@@ -34,11 +46,19 @@ __all__ = ["command"]
 @diagnostic_format_option
 @select_option
 @ignore_option
+@click.option("--against", metavar="REF", default=None, help="Also diff with the plan at git REF.")
+@mode_option
+@lenient_option
+@version_option
 def command(
     plans: tuple[Path, ...],
     output_format: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    against: str | None,
+    mode: str | None,
+    assume_open_properties_unused: bool,
+    check_version: bool,
 ) -> int:
     """Check tracking plan files (YAML files or directories, merged into one plan)."""
     config = load_cli_config(Path.cwd(), select=select, ignore=ignore)
@@ -53,8 +73,19 @@ def command(
     from trackplan.registry.loader import check_plan  # keeps `trackplan --help` light
 
     result = check_plan(paths, policy=config.policy)
+    diagnostics = list(result.diagnostics)
+    if against is not None and result.plan is not None:
+        diagnostics = sorted(
+            [
+                *diagnostics,
+                *against_diagnostics(
+                    paths, against, mode, config, assume_open_properties_unused, check_version
+                ),
+            ],
+            key=Diagnostic.sort_key,
+        )
     reporter = get_reporter(default_format(output_format))(cwd=Path.cwd(), show_source=False)
-    code = 0 if result.ok else 1
+    code = 1 if any(d.is_error for d in diagnostics) else 0
     with exit_code_if_output_closed(code):
-        reporter.render(result.diagnostics, sys.stdout)
+        reporter.render(diagnostics, sys.stdout)
     return code
