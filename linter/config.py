@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from trackplan.linter.limits import DEFAULT_MAX_FILE_SIZE
 from trackplan.registry.diagnostics import Severity
 from trackplan.registry.policy import RulePolicy
 from trackplan.registry.rules import catalogue
@@ -83,6 +84,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     posthog_version: str | None = None
     source: Path | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     def with_overrides(
         self,
@@ -200,6 +202,7 @@ def _build(table: Mapping[str, Any], source: Path) -> Config:
         exclude=tuple(table.get("exclude", ())),
         posthog_version=table.get("posthog-version"),
         source=source,
+        max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
     )
 
 

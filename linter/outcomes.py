@@ -28,6 +28,7 @@ __all__ = [
     "_diagnostic_to_json",
     "_json_unreadable",
     "_relative",
+    "_text_safe",
     "_unreadable",
 ]
 
@@ -84,6 +85,26 @@ def _call_to_json(call: Any, root: Path) -> dict[str, Any]:
         "properties": dict(call.properties) if call.properties is not None else None,
         "distinct_id": call.distinct_id,
     }
+
+
+def _text_safe(value: Any) -> Any:
+    """``value`` with every string encodable as UTF-8: a lone surrogate (a string literal
+    like ``"\\ud800"`` in the source) becomes its ``\\ud800`` escape, so reporters and the
+    cache (orjson refuses surrogates) can write it. Other values are returned as they are.
+    """
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {_text_safe(k): _text_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_text_safe(v) for v in value]
+    return value
 
 
 def _unreadable(path: str, reason: str) -> Diagnostic:

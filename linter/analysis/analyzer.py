@@ -23,7 +23,9 @@ from trackplan.linter.analysis.resolver import ProjectIndex, Resolver
 from trackplan.linter.analysis.sdk_table import CallRow, builtin_rows, call_names, wrapper_rows
 from trackplan.linter.analysis.triggers import trigger_tokens
 from trackplan.linter.analysis.versions import PosthogVersion, detect_posthog_version
+from trackplan.linter.limits import SOURCE_READ_MAX_BYTES
 from trackplan.registry.diagnostics import Diagnostic
+from trackplan.registry.fileio import InputFileError, read_bytes_capped
 from trackplan.registry.plan import Plan
 from trackplan.registry.rules import diagnostic
 
@@ -67,6 +69,8 @@ class ProjectAnalyzer:
             return self._analyze(Path(path), prepared)
         except RecursionError:
             return _unparseable(path, "the file is nested too deeply to analyse")
+        except MemoryError:
+            return _unparseable(path, "the file is too large to analyse (out of memory)")
         except Exception as exc:  # a bug must not crash a whole lint run
             return _unparseable(path, f"analysis failed ({type(exc).__name__}: {exc})")
 
@@ -87,9 +91,9 @@ class ProjectAnalyzer:
                 outline = Outline(cpython_tree, _call_lines(cpython_tree), candidates)
         if prepared is None:
             try:
-                source = path.read_bytes()
-            except OSError as exc:
-                return _unparseable(path, f"cannot read the file: {exc.strerror or exc}")
+                source = read_bytes_capped(path, SOURCE_READ_MAX_BYTES)
+            except InputFileError as exc:
+                return _unparseable(path, f"cannot read the file: {exc.reason}")
             if b"\x00" in source:
                 return _unparseable(path, "the file contains NUL bytes")
             fatal, cpython_error, cpython_tree = _check_with_cpython(source)

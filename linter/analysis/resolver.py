@@ -29,6 +29,8 @@ from trackplan.linter.analysis.bindings import (
 )
 from trackplan.linter.analysis.pruning import prunable, prune
 from trackplan.linter.analysis.sdk_table import INSTANCE_CLASSES, normalise
+from trackplan.linter.limits import SOURCE_READ_MAX_BYTES
+from trackplan.registry.fileio import read_bytes_capped
 
 __all__ = ["ProjectIndex", "Resolver", "string_value"]
 
@@ -98,10 +100,17 @@ class ProjectIndex:
         path, is_package = found
         tree: cst.Module | None = None
         try:
-            source = _names_only(path.read_bytes())
+            source = _names_only(read_bytes_capped(path, SOURCE_READ_MAX_BYTES))
             if source is not None:
                 tree = cst.parse_module(source)
-        except (OSError, RecursionError, UnicodeDecodeError, cst.ParserSyntaxError, ValueError):
+        except (
+            OSError,  # also InputFileError: not a regular file, or over the size cap
+            RecursionError,
+            MemoryError,
+            UnicodeDecodeError,
+            cst.ParserSyntaxError,
+            ValueError,
+        ):
             tree = None
         module = self.register(name, path, tree, is_package)
         module.tree = None  # only the symbol tables are needed from a dependency
