@@ -11,7 +11,10 @@ code does not resurface a grandfathered finding, editing the call does. Identica
 are counted (two identical bad calls in one file are one entry with ``count: 2``).
 
 The file is deterministic, sorted JSON with one entry per line, so it diffs well and a
-stale entry can be reported at its own line.
+stale entry can be reported at its own line. It is written atomically and read with a
+size cap, as JSON without NaN or numbers beyond 64 bits (orjson), then checked key by
+key: anything that is not a baseline is a :class:`BaselineError` naming the file, which
+the CLI reports as a usage error (exit 2).
 """
 
 from __future__ import annotations
@@ -25,7 +28,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+from trackplan.linter.limits import BASELINE_MAX_BYTES, SOURCE_READ_MAX_BYTES
 from trackplan.registry.diagnostics import Diagnostic, Severity
+from trackplan.registry.fileio import InputFileError, atomic_write_text, read_bytes_capped
 from trackplan.registry.rules import diagnostic
 
 __all__ = ["Baseline", "BaselineError", "BaselineKey", "fingerprint", "write_baseline"]
@@ -51,8 +57,8 @@ def _normalise(text: str) -> str:
 
 def _source_span(path: str, line: int, end_line: int | None) -> str | None:
     try:
-        data = Path(path).read_bytes()
-    except OSError:
+        data = read_bytes_capped(path, SOURCE_READ_MAX_BYTES)
+    except OSError:  # also a FIFO or device (never opened) or a file over the cap
         return None
     lines = data.decode("utf-8", errors="replace").splitlines()
     last = max(line, end_line or line)
@@ -117,7 +123,7 @@ def write_baseline(path: str | Path, diagnostics: Iterable[Diagnostic]) -> int:
         _key(diag, base) for diag in diagnostics if diag.severity is not Severity.INFO
     )
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_render(counts), encoding="utf-8")
+    atomic_write_text(target, _render(counts))
     return len(counts)
 
 
@@ -137,25 +143,37 @@ class Baseline:
 
     @classmethod
     def load(cls, path: str | Path) -> Baseline:
-        """Read a baseline file; :class:`BaselineError` if it is missing or malformed."""
+        """Read a baseline file; :class:`BaselineError` (one line naming the file) if it is
+        missing, not a regular file, over :data:`~trackplan.linter.limits.BASELINE_MAX_BYTES`,
+        not UTF-8, not JSON, or not shaped like a baseline."""
         source = Path(path)
         try:
-            text = source.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BaselineError(f"{source}: cannot read baseline: {exc}") from exc
+            data_bytes = read_bytes_capped(source, BASELINE_MAX_BYTES)
+        except InputFileError as exc:
+            raise BaselineError(f"{source}: cannot read baseline: {exc.reason}") from None
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
+            text = data_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BaselineError(
+                f"{source}: cannot read baseline: not UTF-8 (invalid byte at offset {exc.start})"
+            ) from None
+        try:
+            data = orjson.loads(data_bytes)
+        except orjson.JSONDecodeError as exc:
             raise BaselineError(
                 f"{source}:{exc.lineno}:{exc.colno}: baseline is not valid JSON: {exc.msg}"
-            ) from exc
+            ) from None
         if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
             raise BaselineError(f"{source}: not a trackplan baseline (no `entries` list)")
-        if data.get("version") != FORMAT_VERSION:
+        version = data.get("version")
+        if type(version) is not int or version != FORMAT_VERSION:
+            shown = repr(version) if not isinstance(version, (dict, list)) else type(version)
             raise BaselineError(
-                f"{source}: unsupported baseline version {data.get('version')!r}"
-                f" (expected {FORMAT_VERSION})"
+                f"{source}: unsupported baseline version {shown} (expected {FORMAT_VERSION})"
             )
+        unknown = sorted(str(key) for key in data if key not in ("version", "entries"))
+        if unknown:
+            raise BaselineError(f"{source}: not a trackplan baseline (unknown key `{unknown[0]}`)")
         lines = _entry_lines(text)
         entries: list[_Entry] = []
         for index, raw in enumerate(data["entries"]):
@@ -241,23 +259,35 @@ def _entry_lines(text: str) -> list[int]:
     return lines
 
 
+_ENTRY_KEYS = ("path", "code", "event", "fingerprint")
+
+
 def _parse_entry(source: Path, index: int, raw: object, lines: list[int]) -> _Entry:
     line = lines[index] if index < len(lines) else 1
+    where = f"{source}:{line}: baseline entry {index}"
     if not isinstance(raw, dict):
-        raise BaselineError(f"{source}:{line}: baseline entry {index} is not an object")
+        raise BaselineError(f"{where} is not an object")
+    unknown = sorted(key for key in raw if key not in (*_ENTRY_KEYS, "count"))
+    if unknown:
+        raise BaselineError(f"{where}: unknown key `{_shown(unknown[0])}`")
     values: list[str] = []
-    for name in ("path", "code", "event", "fingerprint"):
+    for name in _ENTRY_KEYS:
         value = raw.get(name, "")
         if not isinstance(value, str):
-            raise BaselineError(
-                f"{source}:{line}: baseline entry {index}: `{name}` must be a string"
-            )
+            raise BaselineError(f"{where}: `{name}` must be a string")
         values.append(value)
     count = raw.get("count", 1)
-    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        raise BaselineError(
-            f"{source}:{line}: baseline entry {index}: `count` must be a positive integer"
-        )
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= _MAX_COUNT:
+        raise BaselineError(f"{where}: `count` must be a positive integer (at most {_MAX_COUNT})")
     if not values[1]:
-        raise BaselineError(f"{source}:{line}: baseline entry {index}: `code` is missing")
+        raise BaselineError(f"{where}: `code` is missing")
     return _Entry((values[0], values[1], values[2], values[3]), count, line)
+
+
+_MAX_COUNT = 1 << 31
+
+
+def _shown(key: str) -> str:
+    """A key for a one-line message: at most 40 characters, escapes visible."""
+    text = key.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= 40 else text[:37] + "..."

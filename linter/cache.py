@@ -19,8 +19,12 @@ Lives in ``.trackplan_cache/`` at the project root (with a ``CACHEDIR.TAG`` and 
   (git's "racily clean" rule), so an edit in the same timestamp tick is never missed.
 
 Every write goes to a temporary file in the same directory and is renamed into place
-(atomic on POSIX and Windows), so concurrent runs never see a torn file; a damaged or
-foreign file reads as a miss. ``--no-cache`` bypasses both reading and writing.
+(atomic on POSIX and Windows; no fsync: a cache file lost in a crash is only a miss), so
+concurrent runs never see a torn file. Every read is capped in size
+(:mod:`trackplan.linter.limits`), regular files only, and checked against the exact shape
+written here (:func:`~trackplan.linter.outcomes.valid_diagnostic`, ``valid_call``): a
+damaged, truncated, foreign or hostile file reads as a miss, never an error.
+``--no-cache`` bypasses both reading and writing.
 """
 
 from __future__ import annotations
@@ -35,6 +39,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from trackplan.linter.limits import (
+    CACHE_ENTRY_MAX_BYTES,
+    CACHE_INDEX_MAX_BYTES,
+    SOURCE_READ_MAX_BYTES,
+)
+from trackplan.linter.outcomes import valid_call, valid_diagnostic
+from trackplan.registry.fileio import read_bytes_capped
 
 if TYPE_CHECKING:
     from trackplan.linter.config import Config
@@ -116,11 +127,36 @@ class _suppress_os_error:
         return isinstance(value, OSError)
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path, limit: int = CACHE_ENTRY_MAX_BYTES) -> Any:
+    """The JSON in a cache file, or None when it is missing, not a regular file, larger
+    than ``limit``, or not JSON (orjson refuses nesting over 1024 levels, NaN and numbers
+    beyond 64 bits): every damaged or foreign file is a miss, never an error."""
     try:
-        return orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        return orjson.loads(read_bytes_capped(path, limit))
+    except (OSError, orjson.JSONDecodeError, RecursionError, MemoryError):
         return None
+
+
+def _valid_state(raw: object) -> bool:
+    """Whether a stat index entry has the shape :meth:`LintCache.remember` writes."""
+    return (
+        type(raw) is list
+        and len(raw) == 6
+        and all(type(n) is int for n in raw[:4])
+        and (raw[4] is None or type(raw[4]) is bool)
+        and (raw[5] is None or type(raw[5]) is str)
+    )
+
+
+def _dependencies(raw: object) -> list[tuple[str, str]] | None:
+    if type(raw) is not list:
+        return None
+    out: list[tuple[str, str]] = []
+    for item in raw:
+        if type(item) is not list or len(item) != 2 or not all(type(p) is str for p in item):
+            return None
+        out.append((item[0], item[1]))
+    return out
 
 
 class LintCache:
@@ -141,13 +177,14 @@ class LintCache:
     def load_index(self, tokens_digest: str) -> None:
         """Read the index; it only counts if it was built for the same trigger tokens."""
         self.tokens_digest = tokens_digest
-        data = _read_json(self._index_path)
+        data = _read_json(self._index_path, CACHE_INDEX_MAX_BYTES)
         if (
             isinstance(data, dict)
             and data.get("tokens") == self.tokens_digest
             and isinstance(data.get("files"), dict)
         ):
-            self._index = data["files"]
+            # checked once here, so the hot paths can trust every entry
+            self._index = {rel: raw for rel, raw in data["files"].items() if _valid_state(raw)}
 
     def is_cold(self) -> bool:
         """Whether the index knows no file (a first run: every candidate is a miss)."""
@@ -222,6 +259,8 @@ class LintCache:
 
     def stored_tokens(self, key: str) -> tuple[bytes, ...] | None:
         data = _read_json(self._version_dir / "tokens" / f"{key}.json")
+        if isinstance(data, list) and len(data) > 10_000:
+            return None
         if not isinstance(data, list) or not all(isinstance(t, str) for t in data):
             return None
         return tuple(t.encode("utf-8", "surrogateescape") for t in data)
@@ -245,14 +284,17 @@ class LintCache:
         data = _read_json(self._entry_path(rel))
         if not isinstance(data, dict) or data.get("path") != rel or data.get("digest") != digest:
             return None
-        try:
-            return CachedResult(
-                diagnostics=list(data["diagnostics"]),
-                calls=list(data["calls"]),
-                dependencies=[(str(p), str(d)) for p, d in data["dependencies"]],
-            )
-        except (KeyError, TypeError, ValueError):
-            return None
+        diagnostics, calls = data.get("diagnostics"), data.get("calls")
+        dependencies = _dependencies(data.get("dependencies"))
+        if (
+            type(diagnostics) is not list
+            or type(calls) is not list
+            or dependencies is None
+            or not all(valid_diagnostic(d) for d in diagnostics)
+            or not all(valid_call(c) for c in calls)
+        ):
+            return None  # a damaged or foreign entry: analysed again
+        return CachedResult(diagnostics, calls, dependencies)
 
     def put(self, rel: str, digest: str, result: CachedResult) -> None:
         """Store ``result`` as the one entry of ``rel`` (replacing older contents' entry)."""
@@ -264,7 +306,11 @@ class LintCache:
             "calls": result.calls,
             "dependencies": result.dependencies,
         }
-        _write_atomic(self._entry_path(rel), orjson.dumps(body))
+        try:
+            data = orjson.dumps(body)
+        except orjson.JSONEncodeError:
+            return  # not storable (cannot happen for what workers return): no entry
+        _write_atomic(self._entry_path(rel), data)
 
     def prune(self, keep: int = KEEP_SETTINGS) -> None:
         """Keep the results of the ``keep`` most recently used settings digests only.
@@ -317,8 +363,8 @@ def digest_parts(parts: Iterable[str]) -> str:
 
 def _file_part(path: Path) -> str:
     try:
-        return f"{path}={content_digest(path.read_bytes())}"
-    except OSError:
+        return f"{path}={content_digest(read_bytes_capped(path, SOURCE_READ_MAX_BYTES))}"
+    except OSError:  # also not a regular file (a FIFO is never opened) or over the cap
         return f"{path}=missing"
 
 

@@ -17,7 +17,6 @@ __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
     "GITIGNORE_MAX_BYTES",
     "HARD_MAX_FILE_SIZE",
-    "JSON_MAX_DEPTH",
     "SOURCE_READ_MAX_BYTES",
 ]
 
@@ -44,6 +43,6 @@ CACHE_ENTRY_MAX_BYTES = 16 * 1024 * 1024
 #: The stat index of the cache: about 120 bytes a file, so room for ~2M files.
 CACHE_INDEX_MAX_BYTES = 256 * 1024 * 1024
 
-#: Deepest JSON nesting accepted from a baseline or a cache file. Ours are at most 5 deep
-#: (a call's properties summary); orjson itself refuses more than 1024.
-JSON_MAX_DEPTH = 16
+#: JSON depth: parsed with orjson, which refuses nesting over 1024 levels (an error, not
+#: a RecursionError), then checked against the exact shape of our formats (at most four
+#: levels deep), so nothing deeper is ever walked.

@@ -46,6 +46,7 @@ from trackplan.linter.outcomes import (
     _unreadable,
 )
 from trackplan.linter.prefilter import TokenMatcher
+from trackplan.linter.progress import Progress
 from trackplan.linter.sources import (
     large_file_mentions,
     read_source,
@@ -217,14 +218,19 @@ def _prefiltered(
     started_ns: int,
     found: _Findings,
     limit: int,
+    progress: Progress | None = None,
 ) -> Iterator[_Candidate]:
     """The files that may hold tracking calls, as they are found; unchanged files are
     judged by the stat index without being read. Only regular files are opened, never
     more than ``limit`` bytes of one: a larger file that mentions a token is TP901
     "too large to analyse", one that does not is skipped."""
     prefilter = TokenMatcher(tokens)
-    for path in files:
-        rel = _relative(path, root)
+    prefix = os.path.join(root, "")
+    cut = len(prefix)
+    for number, path in enumerate(files, start=1):
+        if progress is not None:
+            progress.update("scanned", number, len(files))
+        rel = path[cut:] if path.startswith(prefix) and os.sep == "/" else _relative(path, root)
         try:
             stat = source_state(path)
             if stat is None:
@@ -293,8 +299,11 @@ def run_lint(
     *,
     use_cache: bool = True,
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> LintResult:
     """Lint ``paths`` (files or directories) under ``config``.
+
+    ``progress`` (the CLI passes one when stderr is a terminal) is told how far the run is.
 
     Raises :class:`ConfigError` when the configured plan path does not exist and
     :class:`trackplan.registry.errors.PlanError` when the plan is unusable; every problem
@@ -304,7 +313,7 @@ def run_lint(
     _check_plan_path(config)
     started_ns = time.time_ns()
     root = config.root
-    files = discover(paths, root, config.exclude)
+    files = discover(paths, root, config.exclude, check_files=False)
     key = settings_digest(config)
     cache = LintCache(root, key) if use_cache else None
     tokens = _tokens(config, cache, key)
@@ -323,7 +332,7 @@ def run_lint(
         if len(files) >= _PRESTART_FILES and (cache is None or cache.is_cold()):
             workers.prestart()
         for candidate in _prefiltered(
-            files, root, tokens, cache, started_ns, found, config.max_file_size
+            files, root, tokens, cache, started_ns, found, config.max_file_size, progress
         ):
             matched += 1
             if not _cached(candidate, cache, digests, found):
@@ -331,7 +340,9 @@ def run_lint(
                 workers.submit(candidate.path, candidate.size, candidate.data)
         if not workers.started:
             _plan_for_run(config, cache, key, needed=False)  # a broken plan is still exit 2
-        for path, outcome in workers.outcomes():
+        for done, (path, outcome) in enumerate(workers.outcomes(), start=1):
+            if progress is not None:
+                progress.update("analysed", done, len(misses))
             found.add(outcome.diagnostics, outcome.calls)
             if cache and digests is not None:
                 stored = CachedResult(
@@ -342,9 +353,16 @@ def run_lint(
                 _quietly(cache.put, outcome.path, misses[path], stored)
     finally:
         workers.close()
+        if progress is not None:
+            progress.close()
     if cache:
         if any(Path(p).resolve() == root for p in paths):
-            cache.forget_missing(_relative(f, root) for f in files)
+            prefix = os.path.join(root, "")
+            cut = len(prefix)
+            cache.forget_missing(
+                f[cut:] if f.startswith(prefix) and os.sep == "/" else _relative(f, root)
+                for f in files
+            )
         _quietly(cache.save_index)
         if misses:
             _quietly(cache.prune)

@@ -184,6 +184,9 @@ def _default_jobs() -> int:
 #: A cold run over at least this many files starts its first worker before the prefilter.
 _PRESTART_FILES = 1000
 
+#: Source bytes queued in a pool above which files are sent by path, not by content.
+_QUEUED_DATA_BYTES = 32 * 1024 * 1024
+
 #: Source bytes queued per worker above which one more worker pays for its start-up
 #: (a worker imports libcst first: about what analysing this much code costs).
 _GROW_BYTES = 256 * 1024
@@ -244,6 +247,10 @@ class _Workers:
     def _submit(self, pool: _Pool, path: str, size: int, data: bytes | None = None) -> None:
         # The bytes the prefilter read go along: the worker analyses exactly the content
         # the cache key was computed for, and prunes it itself (the parent never parses).
+        # Past _QUEUED_DATA_BYTES waiting, the worker reads the file itself: the parent
+        # never holds more than that of the tree, however large it is.
+        if pool.submitted - pool.done > _QUEUED_DATA_BYTES:
+            data = None
         future = pool.executor.submit(_analyze_in_worker, path, self.config.root, data)
         pool.submitted += size
 
@@ -264,10 +271,10 @@ class _Workers:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor  # not needed on a warm run
 
-        if not self._pools:
-            # Built before the fork, the verb lexicon of the naming rules is inherited by
-            # the workers (each would build its own at its first event name), and the
-            # plan loader below needs it too.
+        if not self._pools and self.config.plan is not None:
+            # The plan loader below needs the verb lexicon of the naming rules: built
+            # before the fork, the workers inherit it. Without a plan the parent never
+            # needs it, and a worker builds it at its first event name, if any.
             from trackplan.registry.naming.lexicon import builtin_lexicon
 
             builtin_lexicon()

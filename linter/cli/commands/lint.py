@@ -94,6 +94,7 @@ def command(
     quiet: bool,
 ) -> None:
     """Check tracking calls in Python code (default: the whole project) against the plan."""
+    from trackplan.linter.progress import progress_for
     from trackplan.linter.runner import run_lint
     from trackplan.registry.errors import PlanError
 
@@ -102,7 +103,13 @@ def command(
         cwd, plan=plan, select=select, ignore=ignore, extend_select=extend_select
     )
     try:
-        result = run_lint(list(paths) or [config.root], config, use_cache=not no_cache, jobs=jobs)
+        result = run_lint(
+            list(paths) or [config.root],
+            config,
+            use_cache=not no_cache,
+            jobs=jobs,
+            progress=progress_for(sys.stderr),
+        )
     except PlanError as exc:
         fail(plan_error_lines(exc.diagnostics, cwd))
     except ConfigError as exc:
