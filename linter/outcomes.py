@@ -43,6 +43,8 @@ class _Outcome:
     diagnostics: list[dict[str, Any]]
     calls: list[dict[str, Any]]
     dependencies: list[str]
+    #: False for a result that says nothing about the file (its worker died): not cached
+    cacheable: bool = True
 
 
 def _relative(path: str | os.PathLike[str], root: Path) -> str:

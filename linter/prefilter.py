@@ -52,9 +52,10 @@ def _minimal(tokens: Iterable[bytes]) -> list[bytes]:
 class TokenMatcher:
     """:func:`may_track` for one token set, compiled once.
 
-    With ``google-re2`` installed, all tokens are searched in one linear pass (an
-    alternation compiled to a DFA): about 2.5x faster than one ``bytes.find`` per token
-    over thousands of files. Without it, the per-token search is used.
+    With ``google-re2`` (a dependency), all tokens are searched in one linear pass (an
+    alternation compiled to a DFA): about 3x faster than one ``bytes.find`` per token
+    over a 4,338-file real tree (stdlib ``re`` is slower than ``find`` on the same
+    alternation). Where its wheel cannot be installed, the per-token search is used.
     """
 
     def __init__(self, tokens: Iterable[bytes]) -> None:
@@ -66,7 +67,15 @@ class TokenMatcher:
             except ImportError:  # pragma: no cover - depends on the environment
                 re2 = None
             if re2 is not None:
-                self._regex = re2.compile(b"|".join(re.escape(t) for t in self.tokens))
+                # Latin-1: every byte is one character, so the match is exactly bytewise
+                # (in re2's default UTF-8 mode a token or file that is not UTF-8 would not).
+                options = re2.Options()
+                options.encoding = re2.Options.Encoding.LATIN1
+                pattern = b"|".join(re.escape(t) for t in self.tokens)
+                try:
+                    self._regex = re2.compile(pattern, options)
+                except Exception:  # pragma: no cover - refused: the per-token search
+                    self._regex = None
 
     def __call__(self, data: bytes) -> bool:
         if self._regex is None:

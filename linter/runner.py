@@ -344,7 +344,7 @@ def run_lint(
             if progress is not None:
                 progress.update("analysed", done, len(misses))
             found.add(outcome.diagnostics, outcome.calls)
-            if cache and digests is not None:
+            if cache and digests is not None and outcome.cacheable:
                 stored = CachedResult(
                     outcome.diagnostics,
                     outcome.calls,

@@ -335,7 +335,8 @@ class _Workers:
             self._recovery = None
             root = self.config.root
             reason = "the analysis process died on this file (crashed or was killed)"
-            return _Outcome(_relative(path, root), [_json_unreadable(path, reason, root)], [], [])
+            diagnostics = [_json_unreadable(path, reason, root)]
+            return _Outcome(_relative(path, root), diagnostics, [], [], cacheable=False)
 
     def close(self) -> None:
         for pool in self._pools:
