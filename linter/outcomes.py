@@ -165,7 +165,8 @@ def valid_diagnostic(data: object) -> bool:
         type(data) is dict
         and data.keys() <= _DIAGNOSTIC_KEYS
         and type(data.get("code")) is str
-        and data.get("severity") in _SEVERITIES
+        and type(data.get("severity")) is str
+        and data["severity"] in _SEVERITIES
         and type(data.get("message")) is str
         and all(_optional_str(data.get(key)) for key in _DIAGNOSTIC_TEXT)
         and all(data.get(key) is None or _int(data.get(key)) for key in _DIAGNOSTIC_NUMBERS)

@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from trackplan.linter.analysis.calls import CallFact, Outline, find_calls
 from trackplan.linter.analysis.checks import CallChecker, Finding
+from trackplan.linter.analysis.guards import libcst_refusal
 from trackplan.linter.analysis.model import AnalysisSettings, FileAnalysis, TrackingCall
 from trackplan.linter.analysis.positions import ast_positions
 from trackplan.linter.analysis.pruning import Prepared, prunable, prune
@@ -105,6 +106,16 @@ class ProjectAnalyzer:
                 source, cpython_tree = pruned.source, pruned.tree
                 candidates = tuple(pruned.candidate_lines)
                 outline = Outline(cpython_tree, _call_lines(cpython_tree), candidates)
+        refusal = libcst_refusal(source, cpython_tree)
+        if refusal is not None:
+            if cpython_error is not None and cpython_error.lineno:
+                return _unparseable(
+                    path,
+                    f"cannot parse the file: {cpython_error.msg}",
+                    cpython_error.lineno,
+                    cpython_error.offset or 1,
+                )
+            return _unparseable(path, f"the file is too complex to parse: {refusal}")
         try:
             tree = cst.parse_module(source)
         except UnicodeDecodeError as exc:

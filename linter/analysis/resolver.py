@@ -27,6 +27,7 @@ from trackplan.linter.analysis.bindings import (
     Unknown,
     collect_module,
 )
+from trackplan.linter.analysis.guards import libcst_refusal
 from trackplan.linter.analysis.pruning import prunable, prune
 from trackplan.linter.analysis.sdk_table import INSTANCE_CLASSES, normalise
 from trackplan.linter.limits import SOURCE_READ_MAX_BYTES
@@ -138,10 +139,15 @@ def _names_only(source: bytes) -> bytes | None:
     except (RecursionError, MemoryError):
         return None
     except SyntaxError as exc:
-        return None if "too many nested" in str(exc.msg) else source
+        if "too many nested" in str(exc.msg):
+            return None
+        return None if libcst_refusal(source, None) else source
     except ValueError:
-        return source
-    return prune(source, tree, frozenset(), calls=False).source if prunable(source) else source
+        return None if libcst_refusal(source, None) else source
+    if not prunable(source):
+        return None if libcst_refusal(source, tree) else source
+    pruned = prune(source, tree, frozenset(), calls=False)
+    return None if libcst_refusal(pruned.source, pruned.tree) else pruned.source
 
 
 class Resolver:
