@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_lint import _ENV, _lint, _peak_rss_kib, generate  # noqa: E402
+from bench_lint import _ENV, _lint, _peak_rss_kib, generate
 
 GREP = ["grep", "-rl", "--exclude-dir=.git", "--exclude-dir=.trackplan_cache", "posthog", "."]
 COLD_TARGET = 10.0
