@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +65,7 @@ __all__ = [
 CACHE_DIR_NAME = ".trackplan_cache"
 FORMAT_VERSION = 1
 KEEP_SETTINGS = 8  # result sets (settings digests) kept: branches, plan edits, configs
+_NAME = re.compile(r"[a-z0-9_-]{1,64}")
 RACY_NS = 2_000_000_000  # covers 1 s and 2 s mtime granularities (ext3, HFS+, FAT)
 
 
@@ -330,6 +332,35 @@ class LintCache:
         for stale in sets[keep:]:
             if stale != current:
                 shutil.rmtree(stale, ignore_errors=True)
+
+    # -- project-level summaries (the hook of whole-project passes) ----------------------
+
+    def get_summary(self, kind: str, digest: str, valid: Callable[[Any], bool]) -> Any | None:
+        """A summary of kind ``kind`` computed from a file whose content digest is
+        ``digest`` under these settings, or None (absent, damaged, or refused by
+        ``valid``, the caller's exact shape check).
+
+        For whole-project passes (e.g. the exports of a module that wrapper inference
+        reads): a summary depends only on one file's content and the settings, so a warm
+        run reads it back instead of parsing the file. Summaries live with the results
+        of their settings digest and are pruned with them.
+        """
+        data = _read_json(self._summary_path(kind, digest))
+        return data if data is not None and valid(data) else None
+
+    def put_summary(self, kind: str, digest: str, data: Any) -> None:
+        """Store a summary (JSON-ready ``data``); not storable data is skipped."""
+        try:
+            body = orjson.dumps(data)
+        except orjson.JSONEncodeError:
+            return
+        self._prepare()
+        _write_atomic(self._summary_path(kind, digest), body)
+
+    def _summary_path(self, kind: str, digest: str) -> Path:
+        if not _NAME.fullmatch(kind) or not _NAME.fullmatch(digest):
+            raise ValueError(f"not a summary key: {kind!r}, {digest!r}")
+        return self._settings_dir() / "summaries" / kind / digest[:2] / f"{digest}.json"
 
     # -- markers (facts about a settings digest, e.g. "this plan loaded fine") ------------
 

@@ -121,7 +121,9 @@ def _longest_chain(source: bytes) -> int | None:
                 deepest = total
                 if deepest > MAX_CHAIN:
                     return deepest
-    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, ValueError, RecursionError):
+    except UnicodeDecodeError:
+        return 0  # libcst decodes the whole file before parsing: it refuses it the same way
+    except (tokenize.TokenError, SyntaxError, ValueError, RecursionError):
         return None
     return deepest
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -302,3 +303,27 @@ def test_the_windowed_scan_never_misses_a_mention(
         assert streamed
     if max((len(line) for line in data.split(b"\n")), default=0) < sources._CARRY:
         assert streamed == whole
+
+
+# -- project-level summaries (the hook of whole-project passes) ---------------------------
+
+
+def _is_exports(data: object) -> bool:
+    return type(data) is dict and all(type(v) is str for v in data.values())
+
+
+@_SETTINGS
+@given(payload=st.binary(max_size=200) | _JSON.map(_entry_bytes))
+def test_a_summary_round_trips_and_a_hostile_one_is_a_miss(tmp_path: Path, payload: bytes) -> None:
+    root = Path(tempfile.mkdtemp(dir=tmp_path))  # one project per example
+    cache = LintCache(root, "settings")
+    digest = "0123456789abcdef"
+    assert cache.get_summary("exports", digest, _is_exports) is None
+    cache.put_summary("exports", digest, {"track": "function"})
+    assert cache.get_summary("exports", digest, _is_exports) == {"track": "function"}
+    assert LintCache(root, "other").get_summary("exports", digest, _is_exports) is None
+    cache._summary_path("exports", digest).write_bytes(payload)
+    found = cache.get_summary("exports", digest, _is_exports)
+    assert found is None or _is_exports(found)
+    with pytest.raises(ValueError):
+        cache.get_summary("../x", digest, _is_exports)
