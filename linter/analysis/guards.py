@@ -3,15 +3,16 @@ stack overflow in native code, not an exception) on an expression nested a few t
 levels deep, where CPython's parser either refuses cleanly or succeeds.
 
 :func:`libcst_refusal` is asked before every ``libcst.parse_module`` of the analyzer
-(the analysed file and every module read for its names). With CPython's tree of the
-exact source libcst would see, it measures the tree's depth (chains like
-``a + a + ...``, ``not not ...``, ``x.a.a...`` or ``f()()()...`` nest one level per
-link); when CPython could not parse the source (syntax newer than the running Python, a
-real syntax error), it bounds each expression's chain of operations from the tokens
-instead (:func:`_longest_chain`). With a tree, the chains of every expression longer than
-:data:`MAX_EXPRESSION_BYTES` are measured that way too (CPython keeps ``a or b or ...`` and
-``"a" "b" ...`` flat, libcst nests them). Measured here: libcst 1.x survives every such chain
-3,000 deep and crashes on some at 10,000; the limits below leave a margin.
+(the analysed file and every module read for its names). Every link of a chain (``a +
+a + ...``, ``not not ...``, ``x.a.a...``, ``f()()...``, ``a or a or ...``, ``"a" "a"
+...``) nests libcst's tree one level deeper and costs at least one byte of source, so
+only expressions longer than :data:`MAX_EXPRESSION_BYTES` can be too deep. With
+CPython's tree of the exact source libcst would see, those are found by visiting the
+statements only, and their chains are bounded from their tokens
+(:func:`_longest_chain`); when CPython could not parse the source (syntax newer than the
+running Python, a real syntax error), the whole file's tokens are. Brackets are bounded
+separately (200, :data:`trackplan.linter.prefilter.MAX_NESTING`). Measured here: libcst
+1.x survives every such chain 3,000 deep and crashes on some at 10,000.
 """
 
 from __future__ import annotations
@@ -20,10 +21,7 @@ import ast
 import io
 import tokenize
 
-__all__ = ["MAX_CHAIN", "MAX_EXPRESSION_BYTES", "MAX_TREE_DEPTH", "libcst_refusal"]
-
-#: Deepest CPython tree handed to libcst (real code stays under 100).
-MAX_TREE_DEPTH = 2000
+__all__ = ["MAX_CHAIN", "MAX_EXPRESSION_BYTES", "libcst_refusal"]
 
 #: Longest chain of operations (see :func:`_longest_chain`) handed to libcst.
 MAX_CHAIN = 2000
@@ -36,44 +34,63 @@ _LINE_ENDS = (tokenize.NEWLINE, tokenize.ENDMARKER)
 _NOT_COUNTED = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
 
 
-def _deeper_than(tree: ast.AST, limit: int) -> bool:
-    """Whether libcst's tree of this source may be deeper than ``limit`` (CPython keeps
-    ``a or b or c`` flat where libcst nests one level per operand)."""
-    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, ast.BoolOp):
-            depth += len(node.values)
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return False
-
-
-def _long_expressions(source: bytes, tree: ast.AST) -> list[bytes]:
+def _long_expressions(source: bytes, tree: ast.Module) -> list[bytes]:
     """The source of every statement-level expression over :data:`MAX_EXPRESSION_BYTES`
-    (the only ones that can hold a chain too long for libcst: one link costs a byte)."""
-    starts = [0]
-    for line in source.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
+    (the only ones that can hold a chain too long for libcst: one link costs a byte).
+
+    Only statements are visited (not every node): a simple statement shorter than the
+    limit cannot hold such an expression, so most of the tree is never looked at.
+    """
+    starts: list[int] | None = None
     found: list[bytes] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.stmt):
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        first, last = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or 0
+        compound = hasattr(node, "body") or isinstance(node, _HANDLER_HOLDERS)
+        if not compound and last - first < 1 and _one_line_span(node) <= MAX_EXPRESSION_BYTES:
             continue
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, ast.expr) or child.end_lineno is None:
-                continue
-            if child.end_lineno - child.lineno > len(starts):
-                continue
-            begin = starts[child.lineno - 1] + child.col_offset
-            end = starts[min(child.end_lineno, len(starts)) - 1] + (child.end_col_offset or 0)
-            if end - begin > MAX_EXPRESSION_BYTES:
-                found.append(source[begin:end])
+        for child in _top_parts(node):
+            if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                stack.append(child)
+            elif isinstance(child, ast.expr) and child.end_lineno is not None:
+                if starts is None:
+                    starts = [0]
+                    for line in source.splitlines(keepends=True):
+                        starts.append(starts[-1] + len(line))
+                if child.lineno > len(starts) or child.end_lineno > len(starts):
+                    continue
+                begin = starts[child.lineno - 1] + child.col_offset
+                end = starts[child.end_lineno - 1] + (child.end_col_offset or 0)
+                if end - begin > MAX_EXPRESSION_BYTES:
+                    found.append(source[begin:end])
     return found
 
 
+_HANDLER_HOLDERS = (ast.Try, ast.Match)
+_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _top_parts(node: ast.AST) -> list[ast.AST]:
+    """The statements and outermost expressions directly under ``node``, looking through
+    the nodes that are neither (``arguments``, ``withitem``, ``keyword``, patterns...)."""
+    parts: list[ast.AST] = []
+    pending = list(ast.iter_child_nodes(node))
+    while pending:
+        child = pending.pop()
+        if isinstance(child, (*_STATEMENTS, ast.expr)):
+            parts.append(child)
+        else:
+            pending.extend(ast.iter_child_nodes(child))
+    return parts
+
+
+def _one_line_span(node: ast.AST) -> int:
+    return (getattr(node, "end_col_offset", 0) or 0) - getattr(node, "col_offset", 0)
+
+
 _CHAIN_KEYWORDS = frozenset(
-    ("not", "and", "or", "if", "else", "lambda", "await", "is", "in", "yield", "from")
+    ("not", "and", "or", "if", "else", "lambda", "await", "is", "in", "yield", "from", "for")
 )
 _TRAILER_AFTER = frozenset((tokenize.NAME, tokenize.STRING, tokenize.NUMBER))
 
@@ -132,8 +149,6 @@ def libcst_refusal(source: bytes, tree: ast.Module | None) -> str | None:
     """Why libcst must not parse ``source`` (``tree``: CPython's tree of exactly this
     source, None when CPython refused it); None when it is safe."""
     if tree is not None:
-        if _deeper_than(tree, MAX_TREE_DEPTH):
-            return f"an expression is nested more than {MAX_TREE_DEPTH} levels deep"
         for text in _long_expressions(source, tree):
             links = _longest_chain(b"(" + text + b"\n)\n")
             if links is None or links > MAX_CHAIN:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import tempfile
@@ -327,3 +328,50 @@ def test_a_summary_round_trips_and_a_hostile_one_is_a_miss(tmp_path: Path, paylo
     assert found is None or _is_exports(found)
     with pytest.raises(ValueError):
         cache.get_summary("../x", digest, _is_exports)
+
+
+# -- the libcst guards: exact verdicts ----------------------------------------------------
+
+_CHAINS = {
+    "or": b"x = a" + b" or a" * 2500,
+    "or_in_parens": b"x = (a\n" + b" or a\n" * 2500 + b")",
+    "strings": b"x = " + b'"a" ' * 2500,
+    "attributes": b"x = a" + b".b" * 2500,
+    "calls": b"x = f" + b"()" * 2500,
+    "subscripts": b"x = a" + b"[0]" * 2500,
+    "default": b"def f(x=a" + b"+a" * 2500 + b"):\n    pass",
+    "nested_not": b"class A:\n    def f(self):\n        if x:\n            return "
+    + b"not " * 2500
+    + b"1",
+    "lambdas": b"x = " + b"lambda: " * 2500 + b"1",
+    "unary": b"x = " + b"-" * 2500 + b"1",
+}
+_FLAT = {
+    "list_of_tuples": b"x = [" + b"(1, -2), " * 3000 + b"]",
+    "dict": b"x = {" + b'"k": -1, ' * 3000 + b"}",
+    "call_args": b"f(" + b"a=1, " * 3000 + b")",
+    "short_chain": b"x = a" + b" + a" * 400,
+    "long_string": b'x = "' + b"a" * 50000 + b'"',
+}
+
+
+@pytest.mark.parametrize("name", sorted(_CHAINS))
+def test_chains_libcst_cannot_take_are_refused(name: str) -> None:
+    from trackplan.linter.analysis.guards import libcst_refusal
+
+    source = _CHAINS[name] + b"\n"
+    try:
+        tree: ast.Module | None = ast.parse(source)
+    except (SyntaxError, RecursionError, MemoryError):
+        tree = None
+    assert libcst_refusal(source, tree) is not None
+    assert libcst_refusal(b"type X = int\n" + source, None) is not None
+
+
+@pytest.mark.parametrize("name", sorted(_FLAT))
+def test_flat_literals_and_short_chains_pass(name: str) -> None:
+    from trackplan.linter.analysis.guards import libcst_refusal
+
+    source = _FLAT[name] + b"\n"
+    assert libcst_refusal(source, ast.parse(source)) is None
+    assert libcst_refusal(source, None) is None
