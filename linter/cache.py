@@ -37,7 +37,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import orjson
 from trackplan.linter.limits import (
@@ -139,7 +139,7 @@ def _read_json(path: Path, limit: int = CACHE_ENTRY_MAX_BYTES) -> Any:
         return None
 
 
-def _valid_state(raw: object) -> bool:
+def _valid_state(raw: object) -> TypeGuard[list[Any]]:
     """Whether a stat index entry has the shape :meth:`LintCache.remember` writes."""
     return (
         type(raw) is list
@@ -185,8 +185,9 @@ class LintCache:
             and data.get("tokens") == self.tokens_digest
             and isinstance(data.get("files"), dict)
         ):
-            # checked once here, so the hot paths can trust every entry
-            self._index = {rel: raw for rel, raw in data["files"].items() if _valid_state(raw)}
+            # entries are checked where they are used (state, fresh_verdict,
+            # forget_missing): a warm run touches each one once anyway
+            self._index = data["files"]
 
     def is_cold(self) -> bool:
         """Whether the index knows no file (a first run: every candidate is a miss)."""
@@ -194,12 +195,7 @@ class LintCache:
 
     def state(self, rel: str) -> FileState | None:
         raw = self._index.get(rel)
-        if not isinstance(raw, list) or len(raw) != 6:
-            return None
-        try:
-            return FileState(*raw)
-        except TypeError:
-            return None
+        return FileState(*raw) if _valid_state(raw) else None
 
     def fresh_verdict(self, rel: str, stat: os.stat_result) -> str | None:
         """The prefilter verdict of an unchanged file without reading it: its content
@@ -242,7 +238,9 @@ class LintCache:
         stale = [
             rel
             for rel, raw in self._index.items()
-            if rel.startswith(prefix) and rel not in seen and len(raw) == 6 and raw[4] is not None
+            if rel.startswith(prefix)
+            and rel not in seen
+            and (not _valid_state(raw) or raw[4] is not None)
         ]
         for rel in stale:
             del self._index[rel]

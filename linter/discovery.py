@@ -122,7 +122,9 @@ class ExcludeMatcher:
 
     def excludes_name(self, name: str) -> bool:
         """Whether a file or directory called ``name`` is excluded wherever it is."""
-        return name in self._literal or any(rx.match(name) for rx in self._names)
+        if name in self._literal:
+            return True
+        return bool(self._names) and any(rx.match(name) for rx in self._names)
 
     def excludes(self, path: str | Path) -> bool:
         """Whether ``path`` (absolute, or relative to the root) or one of its parents
@@ -135,7 +137,9 @@ class ExcludeMatcher:
         return self._excludes_dir(parent) or self._excludes_rel(rel, name)
 
     def _excludes_rel(self, rel: str, name: str) -> bool:
-        return self.excludes_name(name) or any(rx.match(rel) for rx in self._anchored)
+        if self.excludes_name(name):
+            return True
+        return bool(self._anchored) and any(rx.match(rel) for rx in self._anchored)
 
     def _excludes_dir(self, rel_dir: str) -> bool:
         if not rel_dir:

@@ -61,23 +61,29 @@ class TokenMatcher:
     def __init__(self, tokens: Iterable[bytes]) -> None:
         self.tokens = tuple(_minimal(tokens))
         self._regex: Any = None
-        if self.tokens:
-            try:
-                re2: Any = importlib.import_module("re2")
-            except ImportError:  # pragma: no cover - depends on the environment
-                re2 = None
-            if re2 is not None:
-                # Latin-1: every byte is one character, so the match is exactly bytewise
-                # (in re2's default UTF-8 mode a token or file that is not UTF-8 would not).
-                options = re2.Options()
-                options.encoding = re2.Options.Encoding.LATIN1
-                pattern = b"|".join(re.escape(t) for t in self.tokens)
-                try:
-                    self._regex = re2.compile(pattern, options)
-                except Exception:  # pragma: no cover - refused: the per-token search
-                    self._regex = None
+        self._compiled = False  # compiled at the first file read (a warm run reads none)
+
+    def _compile(self) -> None:
+        self._compiled = True
+        if not self.tokens:
+            return
+        try:
+            re2: Any = importlib.import_module("re2")
+        except ImportError:  # pragma: no cover - depends on the environment
+            return
+        # Latin-1: every byte is one character, so the match is exactly bytewise (in
+        # re2's default UTF-8 mode a token or a file that is not UTF-8 would not be).
+        options = re2.Options()
+        options.encoding = re2.Options.Encoding.LATIN1
+        pattern = b"|".join(re.escape(t) for t in self.tokens)
+        try:
+            self._regex = re2.compile(pattern, options)
+        except Exception:  # pragma: no cover - refused: the per-token search
+            self._regex = None
 
     def __call__(self, data: bytes) -> bool:
+        if not self._compiled:
+            self._compile()
         if self._regex is None:
             return may_track(data, self.tokens)
         position = 0
