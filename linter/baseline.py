@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -114,16 +115,31 @@ def _render(counts: Counter[BaselineKey]) -> str:
 def write_baseline(path: str | Path, diagnostics: Iterable[Diagnostic]) -> int:
     """Record ``diagnostics`` in the baseline file at ``path``; returns the entry count.
 
+    Written atomically; :class:`BaselineError` when it cannot be (the path is a device,
+    a FIFO or a directory, the directory is read-only, the disk is full).
+
     Info-severity findings (including stale-entry reports) are not recorded: they never
     fail a run, so there is nothing to grandfather.
     """
     target = Path(path)
+    try:
+        existing = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise BaselineError(f"{target}: cannot write baseline: {exc.strerror or exc}") from None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        # never replace a device, a FIFO or a directory with a file
+        raise BaselineError(f"{target}: cannot write baseline: not a regular file")
     base = _base_of(target)
     counts: Counter[BaselineKey] = Counter(
         _key(diag, base) for diag in diagnostics if diag.severity is not Severity.INFO
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, _render(counts))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(target, _render(counts))
+    except OSError as exc:
+        raise BaselineError(f"{target}: cannot write baseline: {exc.strerror or exc}") from None
     return len(counts)
 
 

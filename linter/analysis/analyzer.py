@@ -84,7 +84,7 @@ class ProjectAnalyzer:
         if prepared is not None:
             source = prepared.source
             try:
-                cpython_tree = ast.parse(source)  # the pruned source: small
+                cpython_tree = prepared.tree or ast.parse(source)  # the pruned source
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 prepared = None
             else:

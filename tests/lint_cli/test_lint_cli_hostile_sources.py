@@ -327,3 +327,24 @@ def test_progress_only_on_a_terminal(hostile_project: Path) -> None:
     assert shown.endswith(b"\r") or b"\r" in shown.rsplit(b"files...", 1)[1]
     assert b"trackplan: scanned" not in done.stdout
     assert sys.executable  # the CLI ran is the one next to this interpreter (TRACKPLAN)
+
+
+def test_a_baseline_is_never_written_over_a_device_a_fifo_or_a_directory(
+    hostile_project: Path, tmp_path: Path
+) -> None:
+    os.mkfifo(hostile_project / "fifo.json")
+    (hostile_project / "dir.json").mkdir()
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a directory is needed")
+    for name, fragment in (
+        ("/dev/null", "not a regular file"),
+        ("fifo.json", "not a regular file"),
+        ("dir.json", "not a regular file"),
+        (str(blocked / "baseline.json"), "cannot write baseline"),
+    ):
+        done = run_trackplan("lint", "ok.py", "--write-baseline", name, cwd=hostile_project)
+        assert done.returncode == 2, (name, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert fragment in done.stderr, (name, done.stderr)
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+    assert (hostile_project / "dir.json").is_dir()

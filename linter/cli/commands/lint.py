@@ -119,9 +119,13 @@ def command(
     if changed_since:
         diagnostics = _only_changed(diagnostics, config.root, changed_since)
     if write_baseline is not None:
+        from trackplan.linter.baseline import BaselineError
         from trackplan.linter.baseline import write_baseline as write
 
-        count = write(write_baseline, diagnostics)
+        try:
+            count = write(write_baseline, diagnostics)
+        except BaselineError as exc:
+            fail([f"trackplan: {exc}"])
         if not quiet:
             click.echo(f"Wrote {count} baseline entries to {write_baseline}.", err=True)
         sys.exit(0)
