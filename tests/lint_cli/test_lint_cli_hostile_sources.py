@@ -348,3 +348,28 @@ def test_a_baseline_is_never_written_over_a_device_a_fifo_or_a_directory(
         assert fragment in done.stderr, (name, done.stderr)
     assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
     assert (hostile_project / "dir.json").is_dir()
+
+
+def test_a_5_mb_generated_module_under_the_default_limit(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[tool.trackplan]\n")
+    rows = b"".join(b"    (%d, 'row %d', %d.5),\n" % (n, n, n) for n in range(200_000))
+    generated = b"ROWS = [\n" + rows + b"]\n"
+    assert len(generated) > 5_000_000
+    (root / "generated_quiet.py").write_bytes(generated)
+    (root / "generated_tracking.py").write_bytes(b"import posthog\n" + generated)
+    (root / "ok.py").write_text(OK_SOURCE)
+    done = run_trackplan("lint", "--format", "json", cwd=root)
+    assert done.returncode == 1, done.stderr
+    findings = _findings(done)
+    assert [(f["path"], f["code"]) for f in findings] == [
+        ("generated_tracking.py", "TP901"),
+        ("ok.py", "TP101"),
+        ("ok.py", "TP102"),
+    ]
+    size = len(generated) + len(b"import posthog\n")
+    assert findings[0]["message"] == (
+        f"file too large to analyse: {size:,} bytes, over the 1,048,576-byte limit"
+        " (max-file-size in [tool.trackplan])"
+    )
