@@ -31,6 +31,7 @@ from pathlib import Path
 
 import orjson
 from trackplan.linter.limits import BASELINE_MAX_BYTES, SOURCE_READ_MAX_BYTES
+from trackplan.linter.outcomes import _text_safe
 from trackplan.registry.diagnostics import Diagnostic, Severity
 from trackplan.registry.fileio import InputFileError, atomic_write_text, read_bytes_capped
 from trackplan.registry.rules import diagnostic
@@ -92,7 +93,9 @@ def _relative(path: str | None, base: Path) -> str:
 
 
 def _key(diag: Diagnostic, base: Path) -> BaselineKey:
-    return (_relative(diag.path, base), diag.code, diag.event or "", fingerprint(diag))
+    # a file name that is not UTF-8 is kept with its escapes (\udcff), on both sides
+    rel = _text_safe(_relative(diag.path, base))
+    return (rel, diag.code, _text_safe(diag.event or ""), fingerprint(diag))
 
 
 def _base_of(path: Path) -> Path:

@@ -139,6 +139,17 @@ def _read_json(path: Path, limit: int = CACHE_ENTRY_MAX_BYTES) -> Any:
         return None
 
 
+def _storable(text: str) -> bool:
+    """Whether ``text`` can be written as JSON (a file name that is not UTF-8 cannot)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _valid_state(raw: object) -> TypeGuard[list[Any]]:
     """Whether a stat index entry has the shape :meth:`LintCache.remember` writes."""
     return (
@@ -220,6 +231,8 @@ class LintCache:
         return raw[5] if isinstance(raw[5], str) and raw[5] else None
 
     def remember(self, rel: str, state: FileState) -> None:
+        if not _storable(rel):
+            return  # a file name that is not UTF-8: analysed every run, never indexed
         self._index[rel] = [
             state.mtime_ns,
             state.size,
@@ -252,7 +265,11 @@ class LintCache:
             return
         self._prepare()
         body = {"version": FORMAT_VERSION, "tokens": self.tokens_digest, "files": self._index}
-        _write_atomic(self._index_path, orjson.dumps(body))
+        try:
+            data = orjson.dumps(body)
+        except orjson.JSONEncodeError:
+            return  # (only entries we wrote are there: cannot happen) no index this time
+        _write_atomic(self._index_path, data)
         self._index_dirty = False
 
     # -- the tokens of a settings digest ------------------------------------------------

@@ -114,7 +114,9 @@ def _text_safe(value: Any) -> Any:
 def _unreadable(path: str, reason: str) -> Diagnostic:
     from trackplan.registry.rules import diagnostic
 
-    return diagnostic("TP901", f"cannot analyse this file: {reason}", path=path, line=1, column=1)
+    return diagnostic(
+        "TP901", f"cannot analyse this file: {reason}", path=_text_safe(path), line=1, column=1
+    )
 
 
 def _json_unreadable(path: str, reason: str, root: Path) -> dict[str, Any]:

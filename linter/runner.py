@@ -43,6 +43,7 @@ from trackplan.linter.outcomes import (
     _absolute_call,
     _diagnostic_from_json,
     _relative,
+    _text_safe,
     _unreadable,
 )
 from trackplan.linter.prefilter import TokenMatcher
@@ -239,7 +240,7 @@ def _prefiltered(
                 if large_file_mentions(path, prefilter):
                     message = too_large_reason(stat.st_size, limit)
                     found.diagnostics.append(
-                        diagnostic("TP901", message, path=path, line=1, column=1)
+                        diagnostic("TP901", message, path=_text_safe(path), line=1, column=1)
                     )
                 continue
             if cache is not None:

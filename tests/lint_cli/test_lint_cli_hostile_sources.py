@@ -373,3 +373,19 @@ def test_a_5_mb_generated_module_under_the_default_limit(tmp_path: Path) -> None
         f"file too large to analyse: {size:,} bytes, over the 1,048,576-byte limit"
         " (max-file-size in [tool.trackplan])"
     )
+
+
+def test_a_file_name_that_is_not_utf8(hostile_project: Path) -> None:
+    name = os.fsencode(hostile_project) + b"/caf\xe9.py"
+    with open(name, "wb") as handle:
+        handle.write(OK_SOURCE.encode())
+    for flags in (["--no-cache"], [], []):
+        done = run_trackplan("lint", "-q", *flags, cwd=hostile_project)
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "caf\\udce9.py:5:21: TP101" in done.stdout
+    done = run_trackplan("lint", "--write-baseline", "b.json", cwd=hostile_project)
+    assert done.returncode == 0, done.stderr
+    done = run_trackplan("lint", "--format", "json", "--baseline", "b.json", cwd=hostile_project)
+    assert done.returncode == 0, done.stderr
+    assert _findings(done) == []
