@@ -11,7 +11,10 @@ code does not resurface a grandfathered finding, editing the call does. Identica
 are counted (two identical bad calls in one file are one entry with ``count: 2``).
 
 The file is deterministic, sorted JSON with one entry per line, so it diffs well and a
-stale entry can be reported at its own line.
+stale entry can be reported at its own line. It is written atomically and read with a
+size cap, as JSON without NaN or numbers beyond 64 bits (orjson), then checked key by
+key: anything that is not a baseline is a :class:`BaselineError` naming the file, which
+the CLI reports as a usage error (exit 2).
 """
 
 from __future__ import annotations
@@ -20,12 +23,17 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+from trackplan.linter.limits import BASELINE_MAX_BYTES, SOURCE_READ_MAX_BYTES
+from trackplan.linter.outcomes import _text_safe
 from trackplan.registry.diagnostics import Diagnostic, Severity
+from trackplan.registry.fileio import InputFileError, atomic_write_text, read_bytes_capped
 from trackplan.registry.rules import diagnostic
 
 __all__ = [
@@ -58,8 +66,8 @@ def _normalise(text: str) -> str:
 
 def _source_span(path: str, line: int, end_line: int | None) -> str | None:
     try:
-        data = Path(path).read_bytes()
-    except OSError:
+        data = read_bytes_capped(path, SOURCE_READ_MAX_BYTES)
+    except OSError:  # also a FIFO or device (never opened) or a file over the cap
         return None
     lines = data.decode("utf-8", errors="replace").splitlines()
     last = max(line, end_line or line)
@@ -92,7 +100,9 @@ def _relative(path: str | None, base: Path) -> str:
 
 
 def _key(diag: Diagnostic, base: Path) -> BaselineKey:
-    return (_relative(diag.path, base), diag.code, diag.event or "", fingerprint(diag))
+    # a file name that is not UTF-8 is kept with its escapes (\udcff), on both sides
+    rel = _text_safe(_relative(diag.path, base))
+    return (rel, diag.code, _text_safe(diag.event or ""), fingerprint(diag))
 
 
 def _base_of(path: Path) -> Path:
@@ -125,16 +135,31 @@ def render_baseline(path: str | Path, diagnostics: Iterable[Diagnostic]) -> str:
 def write_baseline(path: str | Path, diagnostics: Iterable[Diagnostic]) -> int:
     """Record ``diagnostics`` in the baseline file at ``path``; returns the entry count.
 
+    Written atomically; :class:`BaselineError` when it cannot be (the path is a device,
+    a FIFO or a directory, the directory is read-only, the disk is full).
+
     Info-severity findings (including stale-entry reports) are not recorded: they never
     fail a run, so there is nothing to grandfather.
     """
     target = Path(path)
+    try:
+        existing = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise BaselineError(f"{target}: cannot write baseline: {exc.strerror or exc}") from None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        # never replace a device, a FIFO or a directory with a file
+        raise BaselineError(f"{target}: cannot write baseline: not a regular file")
     base = _base_of(target)
     counts: Counter[BaselineKey] = Counter(
         _key(diag, base) for diag in diagnostics if diag.severity is not Severity.INFO
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_render(counts), encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(target, _render(counts))
+    except OSError as exc:
+        raise BaselineError(f"{target}: cannot write baseline: {exc.strerror or exc}") from None
     return len(counts)
 
 
@@ -154,25 +179,37 @@ class Baseline:
 
     @classmethod
     def load(cls, path: str | Path) -> Baseline:
-        """Read a baseline file; :class:`BaselineError` if it is missing or malformed."""
+        """Read a baseline file; :class:`BaselineError` (one line naming the file) if it is
+        missing, not a regular file, over :data:`~trackplan.linter.limits.BASELINE_MAX_BYTES`,
+        not UTF-8, not JSON, or not shaped like a baseline."""
         source = Path(path)
         try:
-            text = source.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BaselineError(f"{source}: cannot read baseline: {exc}") from exc
+            data_bytes = read_bytes_capped(source, BASELINE_MAX_BYTES)
+        except InputFileError as exc:
+            raise BaselineError(f"{source}: cannot read baseline: {exc.reason}") from None
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
+            text = data_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BaselineError(
+                f"{source}: cannot read baseline: not UTF-8 (invalid byte at offset {exc.start})"
+            ) from None
+        try:
+            data = orjson.loads(data_bytes)
+        except orjson.JSONDecodeError as exc:
             raise BaselineError(
                 f"{source}:{exc.lineno}:{exc.colno}: baseline is not valid JSON: {exc.msg}"
-            ) from exc
+            ) from None
         if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
             raise BaselineError(f"{source}: not a trackplan baseline (no `entries` list)")
-        if data.get("version") != FORMAT_VERSION:
+        version = data.get("version")
+        if type(version) is not int or version != FORMAT_VERSION:
+            shown = repr(version) if not isinstance(version, (dict, list)) else type(version)
             raise BaselineError(
-                f"{source}: unsupported baseline version {data.get('version')!r}"
-                f" (expected {FORMAT_VERSION})"
+                f"{source}: unsupported baseline version {shown} (expected {FORMAT_VERSION})"
             )
+        unknown = sorted(str(key) for key in data if key not in ("version", "entries"))
+        if unknown:
+            raise BaselineError(f"{source}: not a trackplan baseline (unknown key `{unknown[0]}`)")
         lines = _entry_lines(text)
         entries: list[_Entry] = []
         for index, raw in enumerate(data["entries"]):
@@ -258,23 +295,35 @@ def _entry_lines(text: str) -> list[int]:
     return lines
 
 
+_ENTRY_KEYS = ("path", "code", "event", "fingerprint")
+
+
 def _parse_entry(source: Path, index: int, raw: object, lines: list[int]) -> _Entry:
     line = lines[index] if index < len(lines) else 1
+    where = f"{source}:{line}: baseline entry {index}"
     if not isinstance(raw, dict):
-        raise BaselineError(f"{source}:{line}: baseline entry {index} is not an object")
+        raise BaselineError(f"{where} is not an object")
+    unknown = sorted(key for key in raw if key not in (*_ENTRY_KEYS, "count"))
+    if unknown:
+        raise BaselineError(f"{where}: unknown key `{_shown(unknown[0])}`")
     values: list[str] = []
-    for name in ("path", "code", "event", "fingerprint"):
+    for name in _ENTRY_KEYS:
         value = raw.get(name, "")
         if not isinstance(value, str):
-            raise BaselineError(
-                f"{source}:{line}: baseline entry {index}: `{name}` must be a string"
-            )
+            raise BaselineError(f"{where}: `{name}` must be a string")
         values.append(value)
     count = raw.get("count", 1)
-    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        raise BaselineError(
-            f"{source}:{line}: baseline entry {index}: `count` must be a positive integer"
-        )
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= _MAX_COUNT:
+        raise BaselineError(f"{where}: `count` must be a positive integer (at most {_MAX_COUNT})")
     if not values[1]:
-        raise BaselineError(f"{source}:{line}: baseline entry {index}: `code` is missing")
+        raise BaselineError(f"{where}: `code` is missing")
     return _Entry((values[0], values[1], values[2], values[3]), count, line)
+
+
+_MAX_COUNT = 1 << 31
+
+
+def _shown(key: str) -> str:
+    """A key for a one-line message: at most 40 characters, escapes visible."""
+    text = key.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= 40 else text[:37] + "..."

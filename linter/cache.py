@@ -19,22 +19,32 @@ Lives in ``.trackplan_cache/`` at the project root (with a ``CACHEDIR.TAG`` and 
   (git's "racily clean" rule), so an edit in the same timestamp tick is never missed.
 
 Every write goes to a temporary file in the same directory and is renamed into place
-(atomic on POSIX and Windows), so concurrent runs never see a torn file; a damaged or
-foreign file reads as a miss. ``--no-cache`` bypasses both reading and writing.
+(atomic on POSIX and Windows; no fsync: a cache file lost in a crash is only a miss), so
+concurrent runs never see a torn file. Every read is capped in size
+(:mod:`trackplan.linter.limits`), regular files only, and checked against the exact shape
+written here (:func:`~trackplan.linter.outcomes.valid_diagnostic`, ``valid_call``): a
+damaged, truncated, foreign or hostile file reads as a miss, never an error.
+``--no-cache`` bypasses both reading and writing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import orjson
+from trackplan.linter.limits import (
+    CACHE_ENTRY_MAX_BYTES,
+    CACHE_INDEX_MAX_BYTES,
+)
+from trackplan.linter.outcomes import valid_call, valid_diagnostic
 from trackplan.registry.fileio import read_bytes_capped
 
 if TYPE_CHECKING:
@@ -54,6 +64,7 @@ __all__ = [
 CACHE_DIR_NAME = ".trackplan_cache"
 FORMAT_VERSION = 1
 KEEP_SETTINGS = 8  # result sets (settings digests) kept: branches, plan edits, configs
+_NAME = re.compile(r"[a-z0-9_-]{1,64}")
 RACY_NS = 2_000_000_000  # covers 1 s and 2 s mtime granularities (ext3, HFS+, FAT)
 
 
@@ -117,11 +128,47 @@ class _suppress_os_error:
         return isinstance(value, OSError)
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path, limit: int = CACHE_ENTRY_MAX_BYTES) -> Any:
+    """The JSON in a cache file, or None when it is missing, not a regular file, larger
+    than ``limit``, or not JSON (orjson refuses nesting over 1024 levels, NaN and numbers
+    beyond 64 bits): every damaged or foreign file is a miss, never an error."""
     try:
-        return orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        return orjson.loads(read_bytes_capped(path, limit))
+    except (OSError, orjson.JSONDecodeError, RecursionError, MemoryError):
         return None
+
+
+def _storable(text: str) -> bool:
+    """Whether ``text`` can be written as JSON (a file name that is not UTF-8 cannot)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _valid_state(raw: object) -> TypeGuard[list[Any]]:
+    """Whether a stat index entry has the shape :meth:`LintCache.remember` writes."""
+    return (
+        type(raw) is list
+        and len(raw) == 6
+        and all(type(n) is int for n in raw[:4])
+        and (raw[4] is None or type(raw[4]) is bool)
+        and (raw[5] is None or type(raw[5]) is str)
+    )
+
+
+def _dependencies(raw: object) -> list[tuple[str, str]] | None:
+    if type(raw) is not list:
+        return None
+    out: list[tuple[str, str]] = []
+    for item in raw:
+        if type(item) is not list or len(item) != 2 or not all(type(p) is str for p in item):
+            return None
+        out.append((item[0], item[1]))
+    return out
 
 
 class LintCache:
@@ -142,12 +189,14 @@ class LintCache:
     def load_index(self, tokens_digest: str) -> None:
         """Read the index; it only counts if it was built for the same trigger tokens."""
         self.tokens_digest = tokens_digest
-        data = _read_json(self._index_path)
+        data = _read_json(self._index_path, CACHE_INDEX_MAX_BYTES)
         if (
             isinstance(data, dict)
             and data.get("tokens") == self.tokens_digest
             and isinstance(data.get("files"), dict)
         ):
+            # entries are checked where they are used (state, fresh_verdict,
+            # forget_missing): a warm run touches each one once anyway
             self._index = data["files"]
 
     def is_cold(self) -> bool:
@@ -156,12 +205,7 @@ class LintCache:
 
     def state(self, rel: str) -> FileState | None:
         raw = self._index.get(rel)
-        if not isinstance(raw, list) or len(raw) != 6:
-            return None
-        try:
-            return FileState(*raw)
-        except TypeError:
-            return None
+        return FileState(*raw) if _valid_state(raw) else None
 
     def fresh_verdict(self, rel: str, stat: os.stat_result) -> str | None:
         """The prefilter verdict of an unchanged file without reading it: its content
@@ -186,6 +230,8 @@ class LintCache:
         return raw[5] if isinstance(raw[5], str) and raw[5] else None
 
     def remember(self, rel: str, state: FileState) -> None:
+        if not _storable(rel):
+            return  # a file name that is not UTF-8: analysed every run, never indexed
         self._index[rel] = [
             state.mtime_ns,
             state.size,
@@ -204,7 +250,9 @@ class LintCache:
         stale = [
             rel
             for rel, raw in self._index.items()
-            if rel.startswith(prefix) and rel not in seen and len(raw) == 6 and raw[4] is not None
+            if rel.startswith(prefix)
+            and rel not in seen
+            and (not _valid_state(raw) or raw[4] is not None)
         ]
         for rel in stale:
             del self._index[rel]
@@ -216,13 +264,19 @@ class LintCache:
             return
         self._prepare()
         body = {"version": FORMAT_VERSION, "tokens": self.tokens_digest, "files": self._index}
-        _write_atomic(self._index_path, orjson.dumps(body))
+        try:
+            data = orjson.dumps(body)
+        except orjson.JSONEncodeError:
+            return  # (only entries we wrote are there: cannot happen) no index this time
+        _write_atomic(self._index_path, data)
         self._index_dirty = False
 
     # -- the tokens of a settings digest ------------------------------------------------
 
     def stored_tokens(self, key: str) -> tuple[bytes, ...] | None:
         data = _read_json(self._version_dir / "tokens" / f"{key}.json")
+        if isinstance(data, list) and len(data) > 10_000:
+            return None
         if not isinstance(data, list) or not all(isinstance(t, str) for t in data):
             return None
         return tuple(t.encode("utf-8", "surrogateescape") for t in data)
@@ -246,14 +300,17 @@ class LintCache:
         data = _read_json(self._entry_path(rel))
         if not isinstance(data, dict) or data.get("path") != rel or data.get("digest") != digest:
             return None
-        try:
-            return CachedResult(
-                diagnostics=list(data["diagnostics"]),
-                calls=list(data["calls"]),
-                dependencies=[(str(p), str(d)) for p, d in data["dependencies"]],
-            )
-        except (KeyError, TypeError, ValueError):
-            return None
+        diagnostics, calls = data.get("diagnostics"), data.get("calls")
+        dependencies = _dependencies(data.get("dependencies"))
+        if (
+            type(diagnostics) is not list
+            or type(calls) is not list
+            or dependencies is None
+            or not all(valid_diagnostic(d) for d in diagnostics)
+            or not all(valid_call(c) for c in calls)
+        ):
+            return None  # a damaged or foreign entry: analysed again
+        return CachedResult(diagnostics, calls, dependencies)
 
     def put(self, rel: str, digest: str, result: CachedResult) -> None:
         """Store ``result`` as the one entry of ``rel`` (replacing older contents' entry)."""
@@ -265,7 +322,11 @@ class LintCache:
             "calls": result.calls,
             "dependencies": result.dependencies,
         }
-        _write_atomic(self._entry_path(rel), orjson.dumps(body))
+        try:
+            data = orjson.dumps(body)
+        except orjson.JSONEncodeError:
+            return  # not storable (cannot happen for what workers return): no entry
+        _write_atomic(self._entry_path(rel), data)
 
     def prune(self, keep: int = KEEP_SETTINGS) -> None:
         """Keep the results of the ``keep`` most recently used settings digests only.
@@ -285,6 +346,35 @@ class LintCache:
         for stale in sets[keep:]:
             if stale != current:
                 shutil.rmtree(stale, ignore_errors=True)
+
+    # -- project-level summaries (the hook of whole-project passes) ----------------------
+
+    def get_summary(self, kind: str, digest: str, valid: Callable[[Any], bool]) -> Any | None:
+        """A summary of kind ``kind`` computed from a file whose content digest is
+        ``digest`` under these settings, or None (absent, damaged, or refused by
+        ``valid``, the caller's exact shape check).
+
+        For whole-project passes (e.g. the exports of a module that wrapper inference
+        reads): a summary depends only on one file's content and the settings, so a warm
+        run reads it back instead of parsing the file. Summaries live with the results
+        of their settings digest and are pruned with them.
+        """
+        data = _read_json(self._summary_path(kind, digest))
+        return data if data is not None and valid(data) else None
+
+    def put_summary(self, kind: str, digest: str, data: Any) -> None:
+        """Store a summary (JSON-ready ``data``); not storable data is skipped."""
+        try:
+            body = orjson.dumps(data)
+        except orjson.JSONEncodeError:
+            return
+        self._prepare()
+        _write_atomic(self._summary_path(kind, digest), body)
+
+    def _summary_path(self, kind: str, digest: str) -> Path:
+        if not _NAME.fullmatch(kind) or not _NAME.fullmatch(digest):
+            raise ValueError(f"not a summary key: {kind!r}, {digest!r}")
+        return self._settings_dir() / "summaries" / kind / digest[:2] / f"{digest}.json"
 
     # -- markers (facts about a settings digest, e.g. "this plan loaded fine") ------------
 

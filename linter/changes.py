@@ -15,7 +15,9 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from trackplan.linter.limits import SOURCE_READ_MAX_BYTES
 from trackplan.registry.diagnostics import Diagnostic
+from trackplan.registry.fileio import read_bytes_capped
 
 __all__ = ["ChangesError", "changed_lines", "on_changed_lines"]
 
@@ -90,8 +92,8 @@ def _parse_diff(diff: str, top: Path) -> dict[str, set[int]]:
 
 def _line_count(path: Path) -> int:
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_bytes_capped(path, SOURCE_READ_MAX_BYTES)
+    except OSError:  # also a FIFO or device (never opened) or a file over the cap
         return 0
     return data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
 

@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from trackplan.linter.limits import DEFAULT_MAX_FILE_SIZE
 from trackplan.linter.tomlfile import TomlFileError, marker_problem, read_toml
 from trackplan.registry.diagnostics import Severity
 from trackplan.registry.policy import RulePolicy
@@ -85,6 +86,7 @@ class Config:
     source: Path | None = None
     #: Default mode of ``trackplan diff`` / ``check --against`` (``compatibility``).
     compatibility: str | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     def with_overrides(
         self,
@@ -231,6 +233,7 @@ def _build(table: Mapping[str, Any], source: Path) -> Config:
         posthog_version=table.get("posthog-version"),
         source=source,
         compatibility=table.get("compatibility"),
+        max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
     )
 
 

@@ -21,8 +21,10 @@ from typing import Any
 from trackplan.linter.analysis.model import TrackingCall
 from trackplan.linter.reporters import relative_path
 from trackplan.registry.diagnostics import Diagnostic
+from trackplan.registry.fileio import read_text_capped
 from trackplan.registry.plan import Plan
 from trackplan.registry.rules import diagnostic
+from trackplan.registry.yaml_source import MAX_FILE_BYTES
 
 __all__ = ["CoverageReport", "EventCoverage", "FunnelCoverage", "compute_coverage"]
 
@@ -181,8 +183,8 @@ def _funnel_locations(plan: Plan) -> dict[str, tuple[str, int, int]]:
     found: dict[str, tuple[str, int, int]] = {}
     for source in plan.sources:
         try:
-            lines = Path(source).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
+            lines = read_text_capped(source, MAX_FILE_BYTES).splitlines()
+        except OSError:  # also not UTF-8, not a regular file, over the plan size cap
             continue
         in_funnels = False
         for number, line in enumerate(lines, start=1):

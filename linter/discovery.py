@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from trackplan.linter.limits import GITIGNORE_MAX_BYTES
+from trackplan.registry.fileio import read_text_capped
+
 __all__ = ["DEFAULT_EXCLUDE", "ExcludeMatcher", "discover", "discover_files", "glob_to_regex"]
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
@@ -119,17 +122,24 @@ class ExcludeMatcher:
 
     def excludes_name(self, name: str) -> bool:
         """Whether a file or directory called ``name`` is excluded wherever it is."""
-        return name in self._literal or any(rx.match(name) for rx in self._names)
+        if name in self._literal:
+            return True
+        return bool(self._names) and any(rx.match(name) for rx in self._names)
 
     def excludes(self, path: str | Path) -> bool:
         """Whether ``path`` (absolute, or relative to the root) or one of its parents
         below the root is excluded."""
-        rel = _relative(path, self.root)
+        return self.excludes_relative(_relative(path, self.root))
+
+    def excludes_relative(self, rel: str) -> bool:
+        """:meth:`excludes` for a ``/``-separated path relative to the root."""
         parent, _, name = rel.rpartition("/")
         return self._excludes_dir(parent) or self._excludes_rel(rel, name)
 
     def _excludes_rel(self, rel: str, name: str) -> bool:
-        return self.excludes_name(name) or any(rx.match(rel) for rx in self._anchored)
+        if self.excludes_name(name):
+            return True
+        return bool(self._anchored) and any(rx.match(rel) for rx in self._anchored)
 
     def _excludes_dir(self, rel_dir: str) -> bool:
         if not rel_dir:
@@ -161,8 +171,15 @@ def discover_files(paths: Sequence[Path], root: Path, exclude: Iterable[str] = (
     return [Path(p) for p in discover(paths, root, exclude)]
 
 
-def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str] = ()) -> list[str]:
-    """:func:`discover_files` as plain strings (cheaper for thousands of files)."""
+def discover(
+    paths: Sequence[Path], root: Path, exclude: Iterable[str] = (), *, check_files: bool = True
+) -> list[str]:
+    """:func:`discover_files` as plain strings (cheaper for thousands of files).
+
+    ``check_files=False`` skips the per-file ``isfile`` test of git's listing (a tracked
+    file deleted from the work tree, a FIFO): for a caller that stats every file anyway
+    and skips what is not a regular file, as the lint run does.
+    """
     matcher = ExcludeMatcher(root.resolve(), (*DEFAULT_EXCLUDE, *exclude))
     found: set[str] = set()
     for given in paths:
@@ -171,30 +188,42 @@ def discover(paths: Sequence[Path], root: Path, exclude: Iterable[str] = ()) -> 
             if not matcher.excludes(str(path)):
                 found.add(str(path))
         elif path.is_dir():
-            found.update(_walk(path, matcher))
+            found.update(_walk(path, matcher, check_files))
     return sorted(found)
 
 
-def _walk(directory: Path, matcher: ExcludeMatcher) -> Iterator[str]:
+def _walk(directory: Path, matcher: ExcludeMatcher, check_files: bool = True) -> Iterator[str]:
     listed = _git_listing(directory)
     if listed is None:
         yield from _walk_with_gitignore(directory, matcher)
         return
     base = str(directory)
+    inside = base == str(matcher.root) or base.startswith(str(matcher.root) + os.sep)
+    prefix = _relative(directory, matcher.root) if inside else ""
     for rel in listed:
         if not rel.endswith(_SOURCE_SUFFIXES):
             continue
-        absolute = os.path.join(base, rel)
-        if matcher.excludes(absolute) or not os.path.isfile(absolute):
+        absolute = f"{base}{os.sep}{rel}" if os.sep == "/" else os.path.join(base, rel)
+        if inside:
+            excluded = matcher.excludes_relative(f"{prefix}/{rel}" if prefix else rel)
+        else:
+            excluded = matcher.excludes(absolute)
+        if excluded or (check_files and not os.path.isfile(absolute)):
             continue
         yield absolute
 
 
 def _git_listing(directory: Path) -> list[str] | None:
-    """Files below ``directory`` that git does not ignore, relative to it; None outside git."""
+    """Source files below ``directory`` that git does not ignore (tracked, and untracked
+    but not ignored), relative to it; None outside a git work tree.
+
+    git matches every ``.gitignore``, ``.git/info/exclude`` and the global excludes file
+    itself, and the ``*.py`` pathspec keeps the listing to candidate files."""
+    command = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"]
+    command += [f"*{suffix}" for suffix in _SOURCE_SUFFIXES]
     try:
         done = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            command,
             cwd=directory,
             capture_output=True,
             check=False,
@@ -203,7 +232,7 @@ def _git_listing(directory: Path) -> list[str] | None:
         return None
     if done.returncode != 0:
         return None
-    return sorted({os.fsdecode(item) for item in done.stdout.split(b"\0") if item})
+    return list({os.fsdecode(item) for item in done.stdout.split(b"\0") if item})
 
 
 # -- outside git: a small .gitignore reader ------------------------------------------------
@@ -230,10 +259,10 @@ class _IgnoreRule:
 
 def _read_gitignore(directory: str, base: str) -> list[_IgnoreRule]:
     try:
-        with open(os.path.join(directory, ".gitignore"), encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
-    except (OSError, UnicodeDecodeError):
+        text = read_text_capped(os.path.join(directory, ".gitignore"), GITIGNORE_MAX_BYTES)
+    except OSError:  # absent, unreadable, not UTF-8, a FIFO or over the cap: no rules
         return []
+    lines = text.splitlines()
     rules = []
     for raw in lines:
         line = raw.rstrip()

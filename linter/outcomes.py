@@ -28,7 +28,10 @@ __all__ = [
     "_diagnostic_to_json",
     "_json_unreadable",
     "_relative",
+    "_text_safe",
     "_unreadable",
+    "valid_call",
+    "valid_diagnostic",
 ]
 
 
@@ -40,6 +43,8 @@ class _Outcome:
     diagnostics: list[dict[str, Any]]
     calls: list[dict[str, Any]]
     dependencies: list[str]
+    #: False for a result that says nothing about the file (its worker died): not cached
+    cacheable: bool = True
 
 
 def _relative(path: str | os.PathLike[str], root: Path) -> str:
@@ -86,10 +91,32 @@ def _call_to_json(call: Any, root: Path) -> dict[str, Any]:
     }
 
 
+def _text_safe(value: Any) -> Any:
+    """``value`` with every string encodable as UTF-8: a lone surrogate (a string literal
+    like ``"\\ud800"`` in the source) becomes its ``\\ud800`` escape, so reporters and the
+    cache (orjson refuses surrogates) can write it. Other values are returned as they are.
+    """
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {_text_safe(k): _text_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_text_safe(v) for v in value]
+    return value
+
+
 def _unreadable(path: str, reason: str) -> Diagnostic:
     from trackplan.registry.rules import diagnostic
 
-    return diagnostic("TP901", f"cannot analyse this file: {reason}", path=path, line=1, column=1)
+    return diagnostic(
+        "TP901", f"cannot analyse this file: {reason}", path=_text_safe(path), line=1, column=1
+    )
 
 
 def _json_unreadable(path: str, reason: str, root: Path) -> dict[str, Any]:
@@ -100,3 +127,68 @@ def _absolute_call(data: Mapping[str, Any], root: Path) -> dict[str, Any]:
     call = dict(data)
     call["path"] = os.path.normpath(root / call["path"])
     return call
+
+
+# -- the schema of the JSON form (checked on every cache load) ------------------------------
+
+_SEVERITIES = frozenset(s.value for s in Severity)
+_DIAGNOSTIC_TEXT = ("path", "event", "pointer", "fix")
+_DIAGNOSTIC_NUMBERS = ("line", "column", "end_line", "end_column")
+_DIAGNOSTIC_KEYS = frozenset(
+    ("code", "severity", "message", *_DIAGNOSTIC_TEXT, *_DIAGNOSTIC_NUMBERS)
+)
+_CALL_KEYS = frozenset(
+    (
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "kind",
+        "target",
+        "event",
+        "properties",
+        "distinct_id",
+    )
+)
+
+
+def _int(value: object) -> bool:
+    return type(value) is int and 0 <= value < 1 << 31
+
+
+def _optional_str(value: object) -> bool:
+    return value is None or type(value) is str
+
+
+def valid_diagnostic(data: object) -> bool:
+    """Whether ``data`` is a diagnostic as :func:`_diagnostic_to_json` writes it."""
+    return (
+        type(data) is dict
+        and data.keys() <= _DIAGNOSTIC_KEYS
+        and type(data.get("code")) is str
+        and type(data.get("severity")) is str
+        and data["severity"] in _SEVERITIES
+        and type(data.get("message")) is str
+        and all(_optional_str(data.get(key)) for key in _DIAGNOSTIC_TEXT)
+        and all(data.get(key) is None or _int(data.get(key)) for key in _DIAGNOSTIC_NUMBERS)
+    )
+
+
+def valid_call(data: object) -> bool:
+    """Whether ``data`` is a tracking call as :func:`_call_to_json` writes it."""
+    if type(data) is not dict or data.keys() != _CALL_KEYS:
+        return False
+    properties = data["properties"]
+    return (
+        type(data["path"]) is str
+        and all(_int(data[key]) for key in ("line", "column", "end_line", "end_column"))
+        and type(data["kind"]) is str
+        and type(data["target"]) is str
+        and _optional_str(data["event"])
+        and _optional_str(data["distinct_id"])
+        and (
+            properties is None
+            or (type(properties) is dict and all(type(v) is str for v in properties.values()))
+        )
+    )

@@ -52,23 +52,38 @@ def _minimal(tokens: Iterable[bytes]) -> list[bytes]:
 class TokenMatcher:
     """:func:`may_track` for one token set, compiled once.
 
-    With ``google-re2`` installed, all tokens are searched in one linear pass (an
-    alternation compiled to a DFA): about 2.5x faster than one ``bytes.find`` per token
-    over thousands of files. Without it, the per-token search is used.
+    With ``google-re2`` (a dependency), all tokens are searched in one linear pass (an
+    alternation compiled to a DFA): about 3x faster than one ``bytes.find`` per token
+    over a 4,338-file real tree (stdlib ``re`` is slower than ``find`` on the same
+    alternation). Where its wheel cannot be installed, the per-token search is used.
     """
 
     def __init__(self, tokens: Iterable[bytes]) -> None:
         self.tokens = tuple(_minimal(tokens))
         self._regex: Any = None
-        if self.tokens:
-            try:
-                re2: Any = importlib.import_module("re2")
-            except ImportError:  # pragma: no cover - depends on the environment
-                re2 = None
-            if re2 is not None:
-                self._regex = re2.compile(b"|".join(re.escape(t) for t in self.tokens))
+        self._compiled = False  # compiled at the first file read (a warm run reads none)
+
+    def _compile(self) -> None:
+        self._compiled = True
+        if not self.tokens:
+            return
+        try:
+            re2: Any = importlib.import_module("re2")
+        except ImportError:  # pragma: no cover - depends on the environment
+            return
+        # Latin-1: every byte is one character, so the match is exactly bytewise (in
+        # re2's default UTF-8 mode a token or a file that is not UTF-8 would not be).
+        options = re2.Options()
+        options.encoding = re2.Options.Encoding.LATIN1
+        pattern = b"|".join(re.escape(t) for t in self.tokens)
+        try:
+            self._regex = re2.compile(pattern, options)
+        except Exception:  # pragma: no cover - refused: the per-token search
+            self._regex = None
 
     def __call__(self, data: bytes) -> bool:
+        if not self._compiled:
+            self._compile()
         if self._regex is None:
             return may_track(data, self.tokens)
         position = 0

@@ -38,10 +38,26 @@ from trackplan.linter.cache import (
 )
 from trackplan.linter.config import Config, ConfigError, ConfigProblem, locate_key
 from trackplan.linter.discovery import discover
-from trackplan.linter.outcomes import _absolute_call, _diagnostic_from_json, _relative, _unreadable
+from trackplan.linter.limits import SOURCE_READ_MAX_BYTES
+from trackplan.linter.outcomes import (
+    _absolute_call,
+    _diagnostic_from_json,
+    _relative,
+    _text_safe,
+    _unreadable,
+)
 from trackplan.linter.prefilter import TokenMatcher
+from trackplan.linter.progress import Progress
+from trackplan.linter.sources import (
+    large_file_mentions,
+    read_source,
+    source_state,
+    too_large_reason,
+)
 from trackplan.linter.workers import _PRESTART_FILES, _default_jobs, _Workers, _wrapper_error
 from trackplan.registry.diagnostics import Diagnostic, Severity
+from trackplan.registry.fileio import InputFileError
+from trackplan.registry.rules import diagnostic
 
 if TYPE_CHECKING:
     from trackplan.linter.analysis.model import TrackingCall
@@ -124,14 +140,16 @@ class _Digests:
     def of(self, rel: str) -> str:
         path = self.root / rel
         try:
-            stat = os.stat(path)
+            stat = source_state(str(path))
         except OSError:
+            stat = None
+        if stat is None:
             return "missing"
         state = self.cache.state(rel)
         if state is not None and state.digest is not None and state.fresh_for(stat):
             return state.digest
         try:
-            digest = content_digest(path.read_bytes())
+            digest = content_digest(read_source(str(path), SOURCE_READ_MAX_BYTES))
         except OSError:
             return "missing"
         matched = state.matched if state is not None and state.fresh_for(stat) else None
@@ -193,21 +211,6 @@ class _Findings:
         self.calls.extend(_absolute_call(c, self.root) for c in calls)
 
 
-_O_BINARY = getattr(os, "O_BINARY", 0)
-
-
-def _read(path: str) -> bytes:
-    """A file's bytes (``os.read`` without the ``open()`` machinery: thousands of files)."""
-    fd = os.open(path, os.O_RDONLY | _O_BINARY)
-    try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 18):
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-    return b"".join(chunks)
-
-
 def _prefiltered(
     files: Sequence[str],
     root: Path,
@@ -215,23 +218,41 @@ def _prefiltered(
     cache: LintCache | None,
     started_ns: int,
     found: _Findings,
+    limit: int,
+    progress: Progress | None = None,
 ) -> Iterator[_Candidate]:
     """The files that may hold tracking calls, as they are found; unchanged files are
-    judged by the stat index without being read."""
+    judged by the stat index without being read. Only regular files are opened, never
+    more than ``limit`` bytes of one: a larger file that mentions a token is TP901
+    "too large to analyse", one that does not is skipped."""
     prefilter = TokenMatcher(tokens)
-    for path in files:
-        rel = _relative(path, root)
+    prefix = os.path.join(root, "")
+    cut = len(prefix)
+    for number, path in enumerate(files, start=1):
+        if progress is not None:
+            progress.update("scanned", number, len(files))
+        rel = path[cut:] if path.startswith(prefix) and os.sep == "/" else _relative(path, root)
         try:
-            if cache is None:
-                data = _read(path)
-            else:
-                stat = os.stat(path)
+            stat = source_state(path)
+            if stat is None:
+                continue  # gone since discovery, or a FIFO, a device: never opened
+            if stat.st_size > limit:
+                if large_file_mentions(path, prefilter):
+                    message = too_large_reason(stat.st_size, limit)
+                    found.diagnostics.append(
+                        diagnostic("TP901", message, path=_text_safe(path), line=1, column=1)
+                    )
+                continue
+            if cache is not None:
                 verdict = cache.fresh_verdict(rel, stat)
                 if verdict is not None:
                     if verdict:
                         yield _Candidate(path, rel, verdict, stat.st_size, None)
                     continue
-                data = _read(path)
+            data = read_source(path, limit)
+        except InputFileError as exc:
+            found.diagnostics.append(_unreadable(path, exc.reason))
+            continue
         except OSError as exc:
             found.diagnostics.append(_unreadable(path, exc.strerror or str(exc)))
             continue
@@ -279,8 +300,11 @@ def run_lint(
     *,
     use_cache: bool = True,
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> LintResult:
     """Lint ``paths`` (files or directories) under ``config``.
+
+    ``progress`` (the CLI passes one when stderr is a terminal) is told how far the run is.
 
     Raises :class:`ConfigError` when the configured plan path does not exist and
     :class:`trackplan.registry.errors.PlanError` when the plan is unusable; every problem
@@ -290,7 +314,7 @@ def run_lint(
     _check_plan_path(config)
     started_ns = time.time_ns()
     root = config.root
-    files = discover(paths, root, config.exclude)
+    files = discover(paths, root, config.exclude, check_files=False)
     key = settings_digest(config)
     cache = LintCache(root, key) if use_cache else None
     tokens = _tokens(config, cache, key)
@@ -308,16 +332,20 @@ def run_lint(
     try:
         if len(files) >= _PRESTART_FILES and (cache is None or cache.is_cold()):
             workers.prestart()
-        for candidate in _prefiltered(files, root, tokens, cache, started_ns, found):
+        for candidate in _prefiltered(
+            files, root, tokens, cache, started_ns, found, config.max_file_size, progress
+        ):
             matched += 1
             if not _cached(candidate, cache, digests, found):
                 misses[candidate.path] = candidate.digest
                 workers.submit(candidate.path, candidate.size, candidate.data)
         if not workers.started:
             _plan_for_run(config, cache, key, needed=False)  # a broken plan is still exit 2
-        for path, outcome in workers.outcomes():
+        for done, (path, outcome) in enumerate(workers.outcomes(), start=1):
+            if progress is not None:
+                progress.update("analysed", done, len(misses))
             found.add(outcome.diagnostics, outcome.calls)
-            if cache and digests is not None:
+            if cache and digests is not None and outcome.cacheable:
                 stored = CachedResult(
                     outcome.diagnostics,
                     outcome.calls,
@@ -326,9 +354,16 @@ def run_lint(
                 _quietly(cache.put, outcome.path, misses[path], stored)
     finally:
         workers.close()
+        if progress is not None:
+            progress.close()
     if cache:
         if any(Path(p).resolve() == root for p in paths):
-            cache.forget_missing(_relative(f, root) for f in files)
+            prefix = os.path.join(root, "")
+            cut = len(prefix)
+            cache.forget_missing(
+                f[cut:] if f.startswith(prefix) and os.sep == "/" else _relative(f, root)
+                for f in files
+            )
         _quietly(cache.save_index)
         if misses:
             _quietly(cache.prune)

@@ -19,25 +19,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trackplan.linter.config import Config, ConfigError, ConfigProblem, locate_key
+from trackplan.linter.limits import DEFAULT_MAX_FILE_SIZE
 from trackplan.linter.outcomes import (
     _call_to_json,
     _diagnostic_to_json,
     _json_unreadable,
     _Outcome,
     _relative,
+    _text_safe,
     _unreadable,
 )
 from trackplan.linter.prefilter import MAX_NESTING, nesting_depth
+from trackplan.linter.sources import read_source
+from trackplan.registry.fileio import InputFileError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from trackplan.linter.analysis.pruning import Prepared
     from trackplan.registry.plan import Plan
 
 __all__ = [
+    "KILL_HOOK_ENV",
     "_GROW_BYTES",
-    "_PREPARE_QUEUED_BYTES",
     "_PRESTART_FILES",
     "_Workers",
     "_default_jobs",
@@ -48,6 +51,11 @@ __all__ = [
 # -- the analyzer, in this process or in a worker ----------------------------------------
 
 _WORKER: Any = None
+_LIMIT = DEFAULT_MAX_FILE_SIZE  # the run's max-file-size, set in each worker
+
+#: Test hook (the crash tests): a worker analysing a file whose path ends with this value
+#: kills itself with SIGKILL, as the OOM killer or a native crash in libcst would.
+KILL_HOOK_ENV = "TRACKPLAN_TEST_KILL_WORKER_ON"
 
 
 def _make_analyzer(config: Config, plan: Plan | None) -> Any:
@@ -80,7 +88,8 @@ def _init_worker(config: Config, plans: Any) -> None:
 
     import trackplan.linter.analysis.analyzer  # noqa: F401
 
-    global _WORKER
+    global _WORKER, _LIMIT
+    _LIMIT = config.max_file_size
     parent = os.getppid()
     while True:
         try:
@@ -97,49 +106,68 @@ def _init_worker(config: Config, plans: Any) -> None:
 
 
 def _init_isolated_worker(config: Config, plan: Plan | None) -> None:
-    global _WORKER
+    global _WORKER, _LIMIT
+    _LIMIT = config.max_file_size
     _WORKER = _make_analyzer(config, plan)
 
 
-def _analyze(analyzer: Any, path: str, root: Path, prepared: Prepared | None = None) -> _Outcome:
-    """Analyse one file and apply its suppression comments; never raises."""
+def _analyze(
+    analyzer: Any, path: str, root: Path, data: bytes | None = None, limit: int = _LIMIT
+) -> _Outcome:
+    """Analyse one file (``data``: its bytes, when the parent read them) and apply its
+    suppression comments; never raises.
+
+    The file is pruned here, in the worker (CPython's ``ast`` first, see
+    :mod:`~trackplan.linter.analysis.pruning`), so the parent only reads and prefilters.
+    """
+    from trackplan.linter.analysis.pruning import prepare
     from trackplan.linter.suppressions import apply_suppressions
 
+    _kill_hook(path)
+    calls: list[Any] = []
+    dependencies: list[str] = []
     try:
-        with open(path, "rb") as handle:
-            depth = nesting_depth(handle.read())
+        if data is None:
+            data = read_source(path, limit)
+        depth = nesting_depth(data)
         if depth > MAX_NESTING:
             reason = f"brackets nested {depth} deep (Python allows {MAX_NESTING})"
             return _Outcome(_relative(path, root), [_json_unreadable(path, reason, root)], [], [])
-        analysis = analyzer.analyze_file(Path(path), prepared)
+        analysis = analyzer.analyze_file(Path(path), prepare(data, analyzer.call_names))
         diagnostics = list(analysis.diagnostics)
         calls = list(analysis.calls)
         dependencies = [_relative(dep, root) for dep in analysis.dependencies]
+    except InputFileError as exc:
+        diagnostics = [_unreadable(path, exc.reason)]
     except RecursionError:
-        diagnostics, calls, dependencies = [_unreadable(path, "nested too deeply")], [], []
+        diagnostics = [_unreadable(path, "nested too deeply")]
+    except MemoryError:
+        diagnostics = [_unreadable(path, "ran out of memory analysing it")]
     except Exception as exc:  # the analyzer's bug must not cost the user the whole run
-        reason = f"internal error ({type(exc).__name__}: {exc})"
-        diagnostics, calls, dependencies = [_unreadable(path, reason)], [], []
-    if diagnostics:
-        try:
-            with open(path, "rb") as handle:
-                source = handle.read().decode("utf-8", errors="replace")
-            diagnostics = apply_suppressions(diagnostics, source)
-        except OSError:
-            pass
+        diagnostics = [_unreadable(path, f"internal error ({type(exc).__name__}: {exc})")]
+    if diagnostics and data is not None:
+        diagnostics = apply_suppressions(diagnostics, data.decode("utf-8", errors="replace"))
     return _Outcome(
         _relative(path, root),
-        [_diagnostic_to_json(d, root) for d in diagnostics],
-        [_call_to_json(c, root) for c in calls],
+        [_text_safe(_diagnostic_to_json(d, root)) for d in diagnostics],
+        [_text_safe(_call_to_json(c, root)) for c in calls],
         dependencies,
     )
 
 
-def _analyze_in_worker(path: str, root: Path, prepared: Prepared | None = None) -> _Outcome:
+def _kill_hook(path: str) -> None:
+    suffix = os.environ.get(KILL_HOOK_ENV)
+    if suffix and path.endswith(suffix):
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _analyze_in_worker(path: str, root: Path, data: bytes | None = None) -> _Outcome:
     if _WORKER is None:
         reason = "internal error (the analyzer could not be set up)"
         return _Outcome(_relative(path, root), [_json_unreadable(path, reason, root)], [], [])
-    return _analyze(_WORKER, path, root, prepared)
+    return _analyze(_WORKER, path, root, data, _LIMIT)
 
 
 def _warm_up() -> None:
@@ -156,8 +184,28 @@ def _default_jobs() -> int:
 #: A cold run over at least this many files starts its first worker before the prefilter.
 _PRESTART_FILES = 1000
 
-#: Source bytes queued in a pool above which the parent prunes the next file itself.
-_PREPARE_QUEUED_BYTES = 16 * 1024
+#: Workers started before the prefilter on a cold run over a large tree (measured on
+#: the 4,338-file tree on 2 loaded cores: two were 1.4x slower than one, the second
+#: libcst import competing with the prefilter; more start when work queues up).
+_PRESTART_WORKERS = 1
+
+
+def _stop_unused(executor: Any) -> None:
+    """Shut down a pool that was never given a file (prestarted on a cold run whose
+    prefilter then let nothing through): its workers are still importing libcst, and
+    waiting for that would only delay the end of the run."""
+    processes = list(getattr(executor, "_processes", {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
+
+
+#: Source bytes queued in a pool above which files are sent by path, not by content.
+_QUEUED_DATA_BYTES = 32 * 1024 * 1024
 
 #: Source bytes queued per worker above which one more worker pays for its start-up
 #: (a worker imports libcst first: about what analysing this much code costs).
@@ -201,7 +249,7 @@ class _Workers:
         self.plan: Plan | None = None
         self.pending: list[tuple[str, Future[_Outcome]]] = []
         self._pools: list[_Pool] = []
-        self._call_names: frozenset[str] = frozenset()
+        self._recovery: Any = None  # the one-worker pool that retries after a crash
 
     @property
     def started(self) -> bool:
@@ -211,22 +259,23 @@ class _Workers:
         """Analyse ``path`` (``data``: its bytes, if the prefilter read them)."""
         if not self._pools:
             self._start(1, path, size, data)
-        elif len(self._pools) == 1 and self.jobs > 1 and self._pools[0].load() > _GROW_BYTES:
-            self._start(self.jobs - 1, path, size, data)
+        elif (
+            len(self._pools) == 1
+            and self._pools[0].workers < self.jobs
+            and self._pools[0].load() > _GROW_BYTES
+        ):
+            self._start(self.jobs - self._pools[0].workers, path, size, data)
         else:
             self._submit(min(self._pools, key=_Pool.load), path, size, data)
 
     def _submit(self, pool: _Pool, path: str, size: int, data: bytes | None = None) -> None:
-        # Pruning needs CPython's parser only, so the parent takes it off workers that
-        # are still starting (importing libcst) or have work queued; an idle worker
-        # does it itself.
-        prepared = None
-        queued = pool.submitted - pool.done
-        if data is not None and (not pool.ready.done() or queued > _PREPARE_QUEUED_BYTES):
-            from trackplan.linter.analysis.pruning import prepare
-
-            prepared = prepare(data, self._call_names)
-        future = pool.executor.submit(_analyze_in_worker, path, self.config.root, prepared)
+        # The bytes the prefilter read go along: the worker analyses exactly the content
+        # the cache key was computed for, and prunes it itself (the parent never parses).
+        # Past _QUEUED_DATA_BYTES waiting, the worker reads the file itself: the parent
+        # never holds more than that of the tree, however large it is.
+        if pool.submitted - pool.done > _QUEUED_DATA_BYTES:
+            data = None
+        future = pool.executor.submit(_analyze_in_worker, path, self.config.root, data)
         pool.submitted += size
 
         def finished(_: object) -> None:
@@ -237,19 +286,20 @@ class _Workers:
 
     def prestart(self) -> None:
         """Start the first worker now, before any file is known to need it: on a cold
-        run over a large tree one surely will, and the worker's start-up then overlaps
-        with the whole prefilter."""
+        run over a large tree one surely will, and its start-up (importing libcst) then
+        overlaps with the whole prefilter. If the prefilter lets nothing through, the
+        worker is stopped at the end instead of waited for."""
         if not self._pools:
-            self._start(1, None, 0, None)
+            self._start(min(self.jobs, _PRESTART_WORKERS), None, 0, None)
 
     def _start(self, workers: int, path: str | None, size: int, data: bytes | None) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor  # not needed on a warm run
 
-        if not self._pools:
-            # Built before the fork, the verb lexicon of the naming rules is inherited by
-            # the workers (each would build its own at its first event name), and the
-            # plan loader below needs it too.
+        if not self._pools and self.config.plan is not None:
+            # The plan loader below needs the verb lexicon of the naming rules: built
+            # before the fork, the workers inherit it. Without a plan the parent never
+            # needs it, and a worker builds it at its first event name, if any.
             from trackplan.registry.naming.lexicon import builtin_lexicon
 
             builtin_lexicon()
@@ -264,7 +314,6 @@ class _Workers:
         self._pools.append(pool)
         if len(self._pools) == 1:
             try:
-                self._call_names = _call_names(self.config)
                 self.plan = self.load_plan()
             except BaseException:
                 plans.put(("abort", None))
@@ -283,41 +332,44 @@ class _Workers:
         for path, future in self.pending:
             try:
                 outcome = future.result()
-            except BrokenProcessPool:  # a worker died: retry each file alone, in isolation
-                outcome = _analyze_isolated(path, self.config, self.plan)
+            except BrokenProcessPool:  # a worker died: what it left is retried one by one
+                outcome = self._recover(path)
             yield path, outcome
+
+    def _recover(self, path: str) -> _Outcome:
+        """Analyse ``path`` alone in a one-worker pool (kept for the next retry): if it
+        kills that worker too, the file gets a TP901 finding and the run goes on.
+
+        A dead worker breaks its whole pool, so every file still queued there lands
+        here; one pool for all of them costs one start-up, not one per file.
+        """
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._recovery is None:
+            self._recovery = ProcessPoolExecutor(
+                1, initializer=_init_isolated_worker, initargs=(self.config, self.plan)
+            )
+        try:
+            outcome: _Outcome = self._recovery.submit(
+                _analyze_in_worker, path, self.config.root
+            ).result()
+            return outcome
+        except BrokenProcessPool:
+            self._recovery.shutdown(wait=True, cancel_futures=True)
+            self._recovery = None
+            root = self.config.root
+            reason = "the analysis process died on this file (crashed or was killed)"
+            diagnostics = [_json_unreadable(path, reason, root)]
+            return _Outcome(_relative(path, root), diagnostics, [], [], cacheable=False)
 
     def close(self) -> None:
         for pool in self._pools:
-            pool.executor.shutdown(wait=True, cancel_futures=True)
+            if pool.submitted == 0:
+                _stop_unused(pool.executor)
+            else:
+                pool.executor.shutdown(wait=True, cancel_futures=True)
         self._pools.clear()
-
-
-def _analyze_isolated(path: str, config: Config, plan: Plan | None) -> _Outcome:
-    """Analyse one file in a fresh one-worker pool: if it kills that worker too, the file
-    gets a TP901 finding and the run goes on."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        with ProcessPoolExecutor(
-            1, initializer=_init_isolated_worker, initargs=(config, plan)
-        ) as pool:
-            return pool.submit(_analyze_in_worker, path, config.root).result()
-    except BrokenProcessPool:
-        reason = "the analyzer crashed on this file"
-        return _Outcome(
-            _relative(path, config.root), [_json_unreadable(path, reason, config.root)], [], []
-        )
-
-
-def _call_names(config: Config) -> frozenset[str]:
-    """The analyzer's :attr:`~trackplan.linter.analysis.ProjectAnalyzer.call_names`,
-    worked out the same way without importing libcst."""
-    from trackplan.linter.analysis.sdk_table import builtin_rows, call_names, wrapper_rows
-    from trackplan.linter.analysis.versions import detect_posthog_version
-
-    version = detect_posthog_version(config.root, config.posthog_version)
-    table = builtin_rows(version.major)
-    table.update(wrapper_rows(dict(config.wrappers)))
-    return call_names(table)
+        if self._recovery is not None:
+            self._recovery.shutdown(wait=True, cancel_futures=True)
+            self._recovery = None

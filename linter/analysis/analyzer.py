@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from trackplan.linter.analysis.calls import CallFact, Outline, find_calls
 from trackplan.linter.analysis.checks import CallChecker, Finding
+from trackplan.linter.analysis.guards import libcst_refusal
 from trackplan.linter.analysis.model import AnalysisSettings, FileAnalysis, TrackingCall
 from trackplan.linter.analysis.positions import ast_positions
 from trackplan.linter.analysis.pruning import Prepared, prunable, prune
@@ -23,7 +24,9 @@ from trackplan.linter.analysis.resolver import ProjectIndex, Resolver
 from trackplan.linter.analysis.sdk_table import CallRow, builtin_rows, call_names, wrapper_rows
 from trackplan.linter.analysis.triggers import trigger_tokens
 from trackplan.linter.analysis.versions import PosthogVersion, detect_posthog_version
+from trackplan.linter.limits import SOURCE_READ_MAX_BYTES
 from trackplan.registry.diagnostics import Diagnostic
+from trackplan.registry.fileio import InputFileError, read_bytes_capped
 from trackplan.registry.plan import Plan
 from trackplan.registry.rules import diagnostic
 
@@ -67,6 +70,8 @@ class ProjectAnalyzer:
             return self._analyze(Path(path), prepared)
         except RecursionError:
             return _unparseable(path, "the file is nested too deeply to analyse")
+        except MemoryError:
+            return _unparseable(path, "the file is too large to analyse (out of memory)")
         except Exception as exc:  # a bug must not crash a whole lint run
             return _unparseable(path, f"analysis failed ({type(exc).__name__}: {exc})")
 
@@ -79,7 +84,7 @@ class ProjectAnalyzer:
         if prepared is not None:
             source = prepared.source
             try:
-                cpython_tree = ast.parse(source)  # the pruned source: small
+                cpython_tree = prepared.tree or ast.parse(source)  # the pruned source
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 prepared = None
             else:
@@ -87,9 +92,9 @@ class ProjectAnalyzer:
                 outline = Outline(cpython_tree, _call_lines(cpython_tree), candidates)
         if prepared is None:
             try:
-                source = path.read_bytes()
-            except OSError as exc:
-                return _unparseable(path, f"cannot read the file: {exc.strerror or exc}")
+                source = read_bytes_capped(path, SOURCE_READ_MAX_BYTES)
+            except InputFileError as exc:
+                return _unparseable(path, f"cannot read the file: {exc.reason}")
             if b"\x00" in source:
                 return _unparseable(path, "the file contains NUL bytes")
             fatal, cpython_error, cpython_tree = _check_with_cpython(source)
@@ -101,6 +106,16 @@ class ProjectAnalyzer:
                 source, cpython_tree = pruned.source, pruned.tree
                 candidates = tuple(pruned.candidate_lines)
                 outline = Outline(cpython_tree, _call_lines(cpython_tree), candidates)
+        refusal = libcst_refusal(source, cpython_tree)
+        if refusal is not None:
+            if cpython_error is not None and cpython_error.lineno:
+                return _unparseable(
+                    path,
+                    f"cannot parse the file: {cpython_error.msg}",
+                    cpython_error.lineno,
+                    cpython_error.offset or 1,
+                )
+            return _unparseable(path, f"the file is too complex to parse: {refusal}")
         try:
             tree = cst.parse_module(source)
         except UnicodeDecodeError as exc:

@@ -211,6 +211,9 @@ class Prepared(NamedTuple):
     source: bytes
     candidate_lines: tuple[int, ...]
     names: frozenset[str]
+    #: CPython's tree of ``source`` when made in the process that analyses it (not sent
+    #: between processes): the analyzer then does not parse it again
+    tree: ast.Module | None = None
 
 
 def prepare(source: bytes, names: frozenset[str]) -> Prepared | None:
@@ -224,4 +227,4 @@ def prepare(source: bytes, names: frozenset[str]) -> Prepared | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     pruned = prune(source, tree, names)
-    return Prepared(pruned.source, tuple(pruned.candidate_lines), names)
+    return Prepared(pruned.source, tuple(pruned.candidate_lines), names, pruned.tree)

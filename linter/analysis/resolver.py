@@ -27,8 +27,11 @@ from trackplan.linter.analysis.bindings import (
     Unknown,
     collect_module,
 )
+from trackplan.linter.analysis.guards import libcst_refusal
 from trackplan.linter.analysis.pruning import prunable, prune
 from trackplan.linter.analysis.sdk_table import INSTANCE_CLASSES, normalise
+from trackplan.linter.limits import SOURCE_READ_MAX_BYTES
+from trackplan.registry.fileio import read_bytes_capped
 
 __all__ = ["ProjectIndex", "Resolver", "string_value"]
 
@@ -98,10 +101,17 @@ class ProjectIndex:
         path, is_package = found
         tree: cst.Module | None = None
         try:
-            source = _names_only(path.read_bytes())
+            source = _names_only(read_bytes_capped(path, SOURCE_READ_MAX_BYTES))
             if source is not None:
                 tree = cst.parse_module(source)
-        except (OSError, RecursionError, UnicodeDecodeError, cst.ParserSyntaxError, ValueError):
+        except (
+            OSError,  # also InputFileError: not a regular file, or over the size cap
+            RecursionError,
+            MemoryError,
+            UnicodeDecodeError,
+            cst.ParserSyntaxError,
+            ValueError,
+        ):
             tree = None
         module = self.register(name, path, tree, is_package)
         module.tree = None  # only the symbol tables are needed from a dependency
@@ -129,10 +139,15 @@ def _names_only(source: bytes) -> bytes | None:
     except (RecursionError, MemoryError):
         return None
     except SyntaxError as exc:
-        return None if "too many nested" in str(exc.msg) else source
+        if "too many nested" in str(exc.msg):
+            return None
+        return None if libcst_refusal(source, None) else source
     except ValueError:
-        return source
-    return prune(source, tree, frozenset(), calls=False).source if prunable(source) else source
+        return None if libcst_refusal(source, None) else source
+    if not prunable(source):
+        return None if libcst_refusal(source, tree) else source
+    pruned = prune(source, tree, frozenset(), calls=False)
+    return None if libcst_refusal(pruned.source, pruned.tree) else pruned.source
 
 
 class Resolver:

@@ -72,7 +72,7 @@ EXIT_CODES: tuple[ExitCodes, ...] = (
     ExitCodes(
         "diff",
         "the change is compatible under the mode (and `--check-version` found the bump)",
-        "an incompatibility under the mode (or \"cannot prove\"); `--check-version`: the plan's "
+        'an incompatibility under the mode (or "cannot prove"); `--check-version`: the plan\'s '
         "`version` was not bumped as required (TP724)",
         "a plan that cannot be loaded (TP001-TP003); a `git:REF:PATH` that cannot be read; "
         "a config error",

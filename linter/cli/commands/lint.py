@@ -96,6 +96,7 @@ def command(
     quiet: bool,
 ) -> int:
     """Check tracking calls in Python code (default: the whole project) against the plan."""
+    from trackplan.linter.progress import progress_for
     from trackplan.linter.runner import run_lint
     from trackplan.registry.errors import PlanError
 
@@ -105,7 +106,11 @@ def command(
     )
     try:
         result = run_lint(
-            list(paths) or [config.root], config, use_cache=not no_cache, jobs=jobs or None
+            list(paths) or [config.root],
+            config,
+            use_cache=not no_cache,
+            jobs=jobs,
+            progress=progress_for(sys.stderr),
         )
     except PlanError as exc:
         fail(plan_error_lines(exc.diagnostics, cwd))
@@ -116,9 +121,13 @@ def command(
     if changed_since:
         diagnostics = _only_changed(diagnostics, config.root, changed_since)
     if write_baseline is not None:
+        from trackplan.linter.baseline import BaselineError
         from trackplan.linter.baseline import write_baseline as write
 
-        count = write(write_baseline, diagnostics)
+        try:
+            count = write(write_baseline, diagnostics)
+        except BaselineError as exc:
+            fail([f"trackplan: {exc}"])
         if not quiet:
             click.echo(f"Wrote {count} baseline entries to {write_baseline}.", err=True)
         return 0
