@@ -164,12 +164,13 @@ def _distinct_id_schema() -> dict[str, Any]:
     }
 
 
-def _plain(spec: PropertySpec, limit: int) -> Any:
-    """A property's schema as a plain, pattern-guarded JSON value."""
-    return guard_patterns(thaw(spec.schema), limit)
+def _plain(spec: PropertySpec, limit: int | None) -> Any:
+    """A property's schema as a plain JSON value, pattern-guarded unless ``limit`` is None."""
+    schema = thaw(spec.schema)
+    return schema if limit is None else guard_patterns(schema, limit)
 
 
-def _person_schema(plan: Plan, limit: int) -> dict[str, Any]:
+def _person_schema(plan: Plan, limit: int | None) -> dict[str, Any]:
     """What ``$set``/``$set_once`` may carry (empty when the plan declares nothing)."""
     if not plan.person_properties:
         return {}
@@ -184,7 +185,7 @@ def _person_schema(plan: Plan, limit: int) -> dict[str, Any]:
 
 
 def _properties_schema(
-    props: Mapping[str, PropertySpec], closed: bool, person: Mapping[str, Any], limit: int
+    props: Mapping[str, PropertySpec], closed: bool, person: Mapping[str, Any], limit: int | None
 ) -> dict[str, Any]:
     declared: dict[str, Any] = {name: _plain(p, limit) for name, p in props.items()}
     for key in PERSON_KEYS:
@@ -209,7 +210,7 @@ def _payload_schema(
     event: Mapping[str, Any],
     props: Mapping[str, PropertySpec],
     closed: bool,
-    limit: int,
+    limit: int | None,
     description: str | None = None,
 ) -> dict[str, Any]:
     person = _person_schema(plan, limit)
@@ -264,12 +265,13 @@ def event_is_closed(plan: Plan, event: EventSpec) -> bool:
 
 
 def compile_event_schema(
-    plan: Plan, event: EventSpec, *, max_pattern_input: int = MAX_PATTERN_INPUT
+    plan: Plan, event: EventSpec, *, max_pattern_input: int | None = MAX_PATTERN_INPUT
 ) -> dict[str, Any]:
     """The JSON Schema of one planned event's whole payload.
 
     ``max_pattern_input``: longest string a plan ``pattern`` is run on (see
-    :func:`guard_patterns`).
+    :func:`guard_patterns`); None leaves patterns unguarded (plan comparison, where both
+    sides would carry the same guard).
     """
     closed = event_is_closed(plan, event)
     return _payload_schema(
@@ -284,7 +286,7 @@ def compile_event_schema(
 
 
 def compile_fallback_schema(
-    plan: Plan, *, max_pattern_input: int = MAX_PATTERN_INPUT
+    plan: Plan, *, max_pattern_input: int | None = MAX_PATTERN_INPUT
 ) -> dict[str, Any]:
     """The schema for events the plan does not declare (distinct id and persons only)."""
     return _payload_schema(
@@ -298,7 +300,7 @@ def compile_fallback_schema(
 
 
 def compile_plan(
-    plan: Plan, *, max_pattern_input: int = MAX_PATTERN_INPUT
+    plan: Plan, *, max_pattern_input: int | None = MAX_PATTERN_INPUT
 ) -> dict[str, dict[str, Any]]:
     """Every planned event's schema, keyed by event name, in plan order."""
     return {

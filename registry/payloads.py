@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 __all__ = [
     "MAX_INT_DIGITS",
@@ -128,30 +129,30 @@ def _plain_dict(container: dict[object, object], depth: int, budget: list[int]) 
     return _plain_values(dict.values(container), depth, budget)
 
 
-def _plain_values(values: Iterable[object], depth: int, budget: list[int]) -> bool:
+def _plain_values(values: Iterable[Any], depth: int, budget: list[int]) -> bool:
     for value in values:
         kind = type(value)
         if kind is str:
-            if not value.isascii() and not _encodable(value):  # type: ignore[attr-defined]
+            if not value.isascii() and not _encodable(value):
                 return False
         elif kind is int:
-            if (value >= _INT_FAST or value <= -_INT_FAST) and (  # type: ignore[operator]
-                value >= _INT_LIMIT or value <= -_INT_LIMIT  # type: ignore[operator]
+            if (value >= _INT_FAST or value <= -_INT_FAST) and (
+                value >= _INT_LIMIT or value <= -_INT_LIMIT
             ):
                 return False
         elif kind is bool or value is None:
             continue
         elif kind is float:
-            if value - value:  # type: ignore[operator]  # nan and inf give nan
+            if value - value:  # nan and inf give nan
                 return False
         elif kind is dict:
-            if not _plain_dict(value, depth + 1, budget):  # type: ignore[arg-type]
+            if not _plain_dict(value, depth + 1, budget):
                 return False
         elif kind is list:
             budget[0] -= 1
             if depth >= MAX_PAYLOAD_DEPTH or budget[0] < 0:
                 return False
-            if not _plain_values(value, depth + 1, budget):  # type: ignore[arg-type]
+            if not _plain_values(value, depth + 1, budget):
                 return False
         elif isinstance(value, dict) and not isinstance(value, (str, int, float)):
             if not _plain_dict(value, depth + 1, budget):  # a dict subclass, read as is
@@ -296,11 +297,12 @@ def plain_copy(value: object) -> object:
         item, parent, slot = stack.pop()
         copied: object
         if isinstance(item, dict):
-            copied = {}
+            mapping: dict[str, object] = {}
             for key, child in dict.items(item):
                 name = str.__str__(key)
-                copied[name] = None
-                stack.append((child, copied, name))
+                mapping[name] = None
+                stack.append((child, mapping, name))
+            copied = mapping
         elif isinstance(item, (list, tuple)):
             copied = [None] * len(item)
             stack.extend((child, copied, i) for i, child in enumerate(item))  # type: ignore[misc]

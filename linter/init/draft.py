@@ -18,6 +18,7 @@ left out and listed in :attr:`DraftPlan.skipped` with the reason.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -121,9 +122,14 @@ def _key(text: str) -> str:
     return yaml_quoted(text)
 
 
+# How a lone surrogate reaches us from the analysis workers: escaped as ``\\udXXX`` text
+# (results cross the process boundary as JSON, which cannot hold one).
+_ESCAPED_SURROGATE = re.compile(r"\\ud[89a-f][0-9a-f]{2}")
+
+
 def key_problem(name: str) -> str | None:
     """Why ``name`` cannot be a key of the plan, or None."""
-    if any(unicodedata.category(c) == "Cs" for c in name):
+    if any(unicodedata.category(c) == "Cs" for c in name) or _ESCAPED_SURROGATE.search(name):
         return "holds a lone surrogate (not valid Unicode text, so not writable as YAML)"
     if "\x00" in name:
         return "holds a NUL character"

@@ -128,7 +128,7 @@ class Side:
 
     @cached_property
     def fallback(self) -> dict[str, Any]:
-        return self._open_if_relaxed(compile_fallback_schema(self.plan))
+        return self._open_if_relaxed(compile_fallback_schema(self.plan, max_pattern_input=None))
 
     @cached_property
     def relaxed(self) -> bool:
@@ -152,7 +152,9 @@ class Side:
         if spec is not None:
             if spec.deprecated is not None and self.is_error("TP205"):
                 return None, f"`{name}` is deprecated and TP205 is an error"
-            return self._open_if_relaxed(compile_event_schema(self.plan, spec)), ""
+            return self._open_if_relaxed(
+                compile_event_schema(self.plan, spec, max_pattern_input=None)
+            ), ""
         if not is_posthog_event(name) and self.is_error("TP201"):
             return None, f"`{name}` is not planned (TP201)"
         return self.fallback, ""

@@ -256,7 +256,11 @@ def test_the_compat_hook_refuses_a_breaking_plan_change(
     )
     git(root, "init", "-q", "-b", "main")
     installed = subprocess.run(
-        ["pre-commit", "install"], cwd=root, env=pre_commit_env, capture_output=True, text=True
+        [tool("pre-commit"), "install"],
+        cwd=root,
+        env=pre_commit_env,
+        capture_output=True,
+        text=True,
     )
     assert installed.returncode == 0, installed.stderr
     first = commit(root, pre_commit_env, "initial")  # no HEAD yet: nothing to compare
