@@ -320,6 +320,8 @@ def _write(root: Path, files: Files) -> None:
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if callable(content):
+            if path.is_file() or path.is_symlink():
+                path.unlink()  # replace the clean project's file with the hostile thing
             content(path)
         elif isinstance(content, bytes):
             path.write_bytes(content)
