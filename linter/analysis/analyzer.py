@@ -16,6 +16,8 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from trackplan.linter.analysis.calls import CallFact, Outline, find_calls
 from trackplan.linter.analysis.checks import CallChecker, Finding
+from trackplan.linter.analysis.forwarding import ProjectFacts, iter_python_files, scan_project
+from trackplan.linter.analysis.inference import InferredWrapper, WrapperInference
 from trackplan.linter.analysis.model import AnalysisSettings, FileAnalysis, TrackingCall
 from trackplan.linter.analysis.positions import ast_positions
 from trackplan.linter.analysis.pruning import Prepared, prunable, prune
@@ -48,13 +50,47 @@ class ProjectAnalyzer:
         )
         self.table: dict[str, CallRow] = builtin_rows(self.version.major)
         self.table.update(wrapper_rows(dict(self.settings.wrappers)))
-        self.index = ProjectIndex(self.root)
-        #: The last names of the table's targets: a call can only match one of these.
-        self.call_names = call_names(self.table)
+        roots = [self.root / r for r in self.settings.source_roots]
+        self.index = ProjectIndex(self.root, roots or None)
+        base_names = call_names(self.table)
+        facts = self.settings.facts
+        if facts is None and self.settings.infer_wrappers:
+            facts = scan_project(self.root, self.settings.wrappers, base_names)
+        self.facts = facts if facts is not None else ProjectFacts()
+        self.index.client_attrs = self.facts.client_attr_classes()
+        self.inference = WrapperInference(
+            self.index, self.table, base_names, self.facts.wrapper_names
+        )
+        #: The last names of the table's targets and of the candidate wrappers: a call
+        #: can only match one of these.
+        self.call_names = base_names | self.facts.wrapper_names
 
     def trigger_tokens(self) -> tuple[bytes, ...]:
         """Bytes one of which every file holding a tracking call contains."""
-        return trigger_tokens(self.settings.wrappers)
+        return tuple(sorted({*trigger_tokens(self.settings.wrappers), *self.facts.tokens()}))
+
+    def inferred_wrappers(self) -> list[InferredWrapper]:
+        """Every candidate the whole-project pass named that is a wrapper, examined now
+        (``trackplan lint --show-wrappers``, ``init``), sorted by qualified name."""
+        found: dict[str, InferredWrapper] = {}
+        defs = tuple(f"def {name}(".encode() for name in self.facts.wrapper_names)
+        for path in iter_python_files(self.root):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if not any(d in data for d in defs):
+                continue
+            name, _ = self.index.module_name(path)
+            module = self.index.load_full(name, self.call_names)
+            if module is None:
+                continue
+            for qual in sorted(module.defs):
+                if self.inference.is_candidate(qual):
+                    wrapper = self.inference.wrapper(qual)
+                    if wrapper is not None:
+                        found[qual] = wrapper
+        return [found[q] for q in sorted(found)]
 
     def analyze_file(self, path: Path, prepared: Prepared | None = None) -> FileAnalysis:
         """Findings, tracking calls and cache dependencies of one file; never raises.
@@ -127,7 +163,7 @@ class ProjectAnalyzer:
         module = self.index.register(name, path, tree, is_package)
         try:
             resolver = Resolver(self.index)
-            facts, total_calls = find_calls(module, resolver, self.table, outline)
+            facts, total_calls = find_calls(module, resolver, self.table, outline, self.inference)
             result = FileAnalysis()
             if facts:
                 ranges = _Ranges(source, tree, cpython_tree, total_calls, facts)

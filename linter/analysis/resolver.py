@@ -10,6 +10,7 @@ read (the cache dependencies of the analysed file).
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from pathlib import Path
 
 import libcst as cst
@@ -38,13 +39,20 @@ _MAX_DEPTH = 40
 class ProjectIndex:
     """The project's modules, found by path under the root and parsed on demand."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, source_roots: Sequence[Path] | None = None) -> None:
         self.root = root.resolve()
-        src = self.root / "src"
-        self.search_roots = [src, self.root] if src.is_dir() else [self.root]
+        self.search_roots = (
+            [*dict.fromkeys(p.resolve() for p in source_roots)]
+            if source_roots
+            else discover_source_roots(self.root)
+        )
         self._paths: dict[str, tuple[Path, bool] | None] = {}
         self._tops: dict[str, bool] = {}
         self.modules: dict[str, ModuleInfo] = {}
+        #: Modules parsed with their function bodies (wrapper inference reads them).
+        self.full: dict[str, ModuleInfo] = {}
+        #: Attribute name -> SDK class, from the whole-project pass (``state.posthog``).
+        self.client_attrs: dict[str, str] = {}
 
     def is_project(self, top: str) -> bool:
         """Is ``top`` a top-level module or package of the project?"""
@@ -107,6 +115,38 @@ class ProjectIndex:
         module.tree = None  # only the symbol tables are needed from a dependency
         return module
 
+    def load_full(self, name: str, names: frozenset[str]) -> ModuleInfo | None:
+        """Module ``name`` with the bodies of its functions that hold calls named in
+        ``names`` (pruned like an analysed file); the analysed module itself when it is
+        the one asked for."""
+        current = self.modules.get(name)
+        if current is not None and current.tree is not None:
+            return current
+        if name in self.full:
+            return self.full[name]
+        found = self.find(name)
+        if found is None:
+            return None
+        path, is_package = found
+        tree: cst.Module | None = None
+        try:
+            source = path.read_bytes()
+            checked = ast.parse(source)
+            if prunable(source):
+                source = prune(source, checked, names).source
+            tree = cst.parse_module(source)
+        except (OSError, RecursionError, MemoryError, SyntaxError, ValueError):
+            tree = None
+        except (UnicodeDecodeError, cst.ParserSyntaxError):
+            tree = None
+        module = ModuleInfo(name, path, tree, is_package)
+        try:
+            collect_module(module, self.is_project)
+        except RecursionError:
+            module.scope.names.clear()
+        self.full[name] = module
+        return module
+
     def register(
         self, name: str, path: Path | None, tree: cst.Module | None, is_package: bool
     ) -> ModuleInfo:
@@ -117,6 +157,13 @@ class ProjectIndex:
         except RecursionError:
             module.scope.names.clear()
         return module
+
+
+def discover_source_roots(root: Path) -> list[Path]:
+    """Where the project's top-level packages live when nothing is configured: ``src/``
+    (a src layout) and the root itself."""
+    src = root / "src"
+    return [src, root] if src.is_dir() and not (src / "__init__.py").is_file() else [root]
 
 
 def _names_only(source: bytes) -> bytes | None:
@@ -205,9 +252,41 @@ class Resolver:
             return self.lookup(expr.value, scope)
         if isinstance(expr, cst.Attribute):
             base = self.resolve(expr.value, scope)
-            return self.member(base, expr.attr.value) if base is not None else None
+            found = self.member(base, expr.attr.value) if base is not None else None
+            if (
+                found is None
+                or isinstance(found, Unknown)
+                or (isinstance(found, (Ref, Method)) and found.project)
+            ):
+                client = self.client_attribute(expr.attr.value, scope, base)
+                if client is not None:
+                    return client
+            return found
         if isinstance(expr, cst.Call):
             return self.instance_of_call(expr, scope)
+        return None
+
+    def client_attribute(self, attr: str, scope: Scope, base: Binding | None) -> Binding | None:
+        """``anything.posthog`` where the project assigns an SDK client to an attribute
+        of that name (``app.state.posthog = Posthog(...)``, in this module or, through
+        the whole-project pass, anywhere). A name the base really has wins."""
+        if isinstance(base, Ref) and not base.project:
+            return None
+        if isinstance(base, Method) and base.project:
+            return None
+        if isinstance(base, ClassInfo) and attr in base.methods:
+            return None
+        if isinstance(base, Instance) and base.project:
+            info = self.project_qual(base.cls)
+            if isinstance(info, ClassInfo) and self.class_member(info, attr, set()) is not None:
+                return None
+        for entry in scope.module.attr_values.get(attr, ()):
+            found = self.force(entry)
+            if isinstance(found, Instance) and not found.project:
+                return found
+        cls = self.index.client_attrs.get(attr)
+        if cls is not None:
+            return self.instance_of_class(Ref(normalise(cls), False))
         return None
 
     def value_of(self, expr: cst.BaseExpression, scope: Scope) -> Binding | None:
@@ -231,7 +310,48 @@ class Resolver:
         return Unknown()
 
     def instance_of_call(self, call: cst.Call, scope: Scope) -> Binding | None:
-        return self.instance_of_class(self.resolve(call.func, scope))
+        callee = self.resolve(call.func, scope)
+        found = self.instance_of_class(callee)
+        if found is None and isinstance(callee, (Ref, Method)) and callee.project:
+            found = self.returned(callee.qual)
+        return found
+
+    def function_scope(self, qual: str) -> Scope | None:
+        """The scope of the project function or method ``qual`` (its module's names)."""
+        parts = qual.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            name = ".".join(parts[:cut])
+            module = self.index.modules.get(name)
+            if module is None:
+                if self.index.find(name) is None:
+                    continue
+                module = self.index.load(name)
+            if module is None:
+                return None
+            if module.path is not None:
+                self.used.add(module.path)
+            return module.defs.get(qual)
+        return None
+
+    def returned(self, qual: str) -> Binding | None:
+        """The SDK client a project function returns (``return Posthog(...)``, ``return
+        _client``), if one of its ``return`` statements gives one: a client factory."""
+        if qual in self._active or self._depth > _MAX_DEPTH:
+            return None
+        scope = self.function_scope(qual)
+        if scope is None or not scope.returns:
+            return None
+        self._active.add(qual)
+        self._depth += 1
+        try:
+            for value in scope.returns:
+                found = self.value_of(value, scope)
+                if isinstance(found, Instance):
+                    return found
+        finally:
+            self._active.discard(qual)
+            self._depth -= 1
+        return None
 
     def instance_of_class(self, cls: Binding | None) -> Binding | None:
         if isinstance(cls, ClassInfo):
@@ -267,6 +387,8 @@ class Resolver:
             found = self.project_qual(qual)
             return found if found is not None else Ref(qual, True)
         if isinstance(base, ClassInfo):
+            if attr in base.classmethods:
+                return Method(f"{base.qual}.{attr}", True)  # bound to the class: no `cls`
             entry = base.attrs.get(attr)
             if entry is not None:
                 return self.force(entry)

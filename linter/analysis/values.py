@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
-from trackplan.linter.analysis.bindings import Const, Scope
+from trackplan.linter.analysis.bindings import Binding, ClassInfo, Const, Instance, Scope
 from trackplan.linter.analysis.resolver import Resolver, string_value
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "PropItem",
     "Props",
     "distinct_id_literals",
+    "event_class_names",
     "event_names",
     "json_type",
     "literal_value",
@@ -52,6 +53,26 @@ def event_names(resolver: Resolver, expr: cst.BaseExpression, scope: Scope) -> l
         if isinstance(binding, Const):
             return [binding.value]
     return None
+
+
+def event_class_names(
+    resolver: Resolver, expr: cst.BaseExpression, scope: Scope, attribute: str
+) -> list[str] | None:
+    """The event an instance of a project event class stands for: the class attribute
+    (or dataclass field default) ``attribute``, or the class name for ``__name__``.
+    ``expr`` is ``SignedUp(...)`` or a name bound to one."""
+    found = resolver.resolve(expr, scope)
+    info: Binding | None = None
+    if isinstance(found, Instance) and found.project:
+        info = resolver.project_qual(found.cls)
+    elif isinstance(found, ClassInfo):
+        info = found
+    if not isinstance(info, ClassInfo):
+        return None
+    if attribute == "__name__":
+        return [info.qual.rpartition(".")[2]]
+    value = resolver.class_member(info, attribute, set())
+    return [value.value] if isinstance(value, Const) else None
 
 
 def unresolved_reason(expr: cst.BaseExpression) -> str:
