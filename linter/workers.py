@@ -32,6 +32,7 @@ from trackplan.linter.prefilter import MAX_NESTING, nesting_depth
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from trackplan.linter.analysis.forwarding import ProjectFacts
     from trackplan.linter.analysis.pruning import Prepared
     from trackplan.registry.plan import Plan
 
@@ -50,12 +51,16 @@ __all__ = [
 _WORKER: Any = None
 
 
-def _make_analyzer(config: Config, plan: Plan | None) -> Any:
-    """The project's analyzer; a wrapper signature it refuses is a config error."""
+def _make_analyzer(config: Config, plan: Plan | None, facts: ProjectFacts | None = None) -> Any:
+    """The project's analyzer; a wrapper signature it refuses is a config error.
+    ``facts``: the run's whole-project pass (None: the analyzer runs it itself)."""
     from trackplan.linter.analysis import AnalysisSettings, ProjectAnalyzer, SignatureError
 
     settings = AnalysisSettings(
-        wrappers=dict(config.wrappers), posthog_version=config.posthog_version
+        wrappers=dict(config.wrappers),
+        posthog_version=config.posthog_version,
+        facts=facts,
+        source_roots=tuple(getattr(config, "src", ())),
     )
     try:
         return ProjectAnalyzer(config.root, settings, plan)
@@ -73,7 +78,7 @@ def _wrapper_error(config: Config, message: str) -> ConfigError:
     return ConfigError([ConfigProblem(str(config.source), line, column, dotted, message)])
 
 
-def _init_worker(config: Config, plans: Any) -> None:
+def _init_worker(config: Config, plans: Any, facts: ProjectFacts | None = None) -> None:
     """Start-up of a worker process: import the analyzer (libcst, the slow part) while
     the parent is still loading the plan, then take the plan from ``plans``."""
     import queue
@@ -93,12 +98,14 @@ def _init_worker(config: Config, plans: Any) -> None:
             return
     if kind == "plan":
         with contextlib.suppress(Exception):  # a task then reports the failure
-            _WORKER = _make_analyzer(config, plan)
+            _WORKER = _make_analyzer(config, plan, facts)
 
 
-def _init_isolated_worker(config: Config, plan: Plan | None) -> None:
+def _init_isolated_worker(
+    config: Config, plan: Plan | None, facts: ProjectFacts | None = None
+) -> None:
     global _WORKER
-    _WORKER = _make_analyzer(config, plan)
+    _WORKER = _make_analyzer(config, plan, facts)
 
 
 def _analyze(analyzer: Any, path: str, root: Path, prepared: Prepared | None = None) -> _Outcome:
@@ -194,8 +201,15 @@ class _Workers:
     sooner by one warm worker than by two that both import libcst first).
     """
 
-    def __init__(self, config: Config, jobs: int, load_plan: Callable[[], Plan | None]) -> None:
+    def __init__(
+        self,
+        config: Config,
+        jobs: int,
+        load_plan: Callable[[], Plan | None],
+        facts: ProjectFacts | None = None,
+    ) -> None:
         self.config = config
+        self.facts = facts
         self.jobs = jobs
         self.load_plan = load_plan
         self.plan: Plan | None = None
@@ -258,13 +272,16 @@ class _Workers:
         plans = context.Queue()
         plans.cancel_join_thread()  # never wait at exit for a worker that did not start
         executor = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(self.config, plans)
+            workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(self.config, plans, self.facts),
         )
         pool = _Pool(executor, workers)  # launches the workers: they import libcst meanwhile
         self._pools.append(pool)
         if len(self._pools) == 1:
             try:
-                self._call_names = _call_names(self.config)
+                self._call_names = _call_names(self.config, self.facts)
                 self.plan = self.load_plan()
             except BaseException:
                 plans.put(("abort", None))
@@ -284,7 +301,7 @@ class _Workers:
             try:
                 outcome = future.result()
             except BrokenProcessPool:  # a worker died: retry each file alone, in isolation
-                outcome = _analyze_isolated(path, self.config, self.plan)
+                outcome = _analyze_isolated(path, self.config, self.plan, self.facts)
             yield path, outcome
 
     def close(self) -> None:
@@ -293,7 +310,9 @@ class _Workers:
         self._pools.clear()
 
 
-def _analyze_isolated(path: str, config: Config, plan: Plan | None) -> _Outcome:
+def _analyze_isolated(
+    path: str, config: Config, plan: Plan | None, facts: ProjectFacts | None = None
+) -> _Outcome:
     """Analyse one file in a fresh one-worker pool: if it kills that worker too, the file
     gets a TP901 finding and the run goes on."""
     from concurrent.futures import ProcessPoolExecutor
@@ -301,7 +320,7 @@ def _analyze_isolated(path: str, config: Config, plan: Plan | None) -> _Outcome:
 
     try:
         with ProcessPoolExecutor(
-            1, initializer=_init_isolated_worker, initargs=(config, plan)
+            1, initializer=_init_isolated_worker, initargs=(config, plan, facts)
         ) as pool:
             return pool.submit(_analyze_in_worker, path, config.root).result()
     except BrokenProcessPool:
@@ -311,7 +330,7 @@ def _analyze_isolated(path: str, config: Config, plan: Plan | None) -> _Outcome:
         )
 
 
-def _call_names(config: Config) -> frozenset[str]:
+def _call_names(config: Config, facts: ProjectFacts | None = None) -> frozenset[str]:
     """The analyzer's :attr:`~trackplan.linter.analysis.ProjectAnalyzer.call_names`,
     worked out the same way without importing libcst."""
     from trackplan.linter.analysis.sdk_table import builtin_rows, call_names, wrapper_rows
@@ -320,4 +339,4 @@ def _call_names(config: Config) -> frozenset[str]:
     version = detect_posthog_version(config.root, config.posthog_version)
     table = builtin_rows(version.major)
     table.update(wrapper_rows(dict(config.wrappers)))
-    return call_names(table)
+    return call_names(table) | (facts.wrapper_names if facts is not None else frozenset())

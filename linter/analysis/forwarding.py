@@ -344,10 +344,11 @@ def iter_python_files(root: Path) -> Iterator[Path]:
 
 
 def _read(path: str) -> bytes | None:
+    from trackplan.registry.fileio import InputFileError, read_bytes_capped
+
     try:
-        with open(path, "rb") as handle:
-            return handle.read(_MAX_BYTES + 1)[:_MAX_BYTES]
-    except OSError:
+        return read_bytes_capped(path, _MAX_BYTES)
+    except InputFileError:
         return None
 
 
