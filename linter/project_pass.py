@@ -114,6 +114,7 @@ def facts_for_run(
             "facts": {
                 "wrappers": sorted(facts.wrapper_names),
                 "attrs": sorted(facts.client_attrs),
+                "args": sorted(facts.arg_types),
             },
             "summaries": summaries,
         }
@@ -128,6 +129,10 @@ def _facts_from_json(raw: object) -> ProjectFacts | None:
         return None
     wrappers = raw.get("wrappers")
     attrs = raw.get("attrs")
-    if not isinstance(wrappers, list) or not isinstance(attrs, list):
+    args = raw.get("args")
+    if not all(isinstance(x, list) for x in (wrappers, attrs, args)):
         return None
-    return ProjectFacts(frozenset(map(str, wrappers)), frozenset(map(str, attrs)))
+    assert isinstance(wrappers, list) and isinstance(attrs, list) and isinstance(args, list)
+    return ProjectFacts(
+        frozenset(map(str, wrappers)), frozenset(map(str, attrs)), frozenset(map(str, args))
+    )

@@ -58,6 +58,7 @@ class ProjectAnalyzer:
             facts = scan_project(self.root, self.settings.wrappers, base_names)
         self.facts = facts if facts is not None else ProjectFacts()
         self.index.client_attrs = self.facts.client_attr_classes()
+        self.index.param_types = self.facts.param_types()
         self.inference = WrapperInference(
             self.index, self.table, base_names, self.facts.wrapper_names
         )

@@ -95,6 +95,9 @@ class Lazy:
     annotation: cst.BaseExpression | None = None
     result: Binding | None = None
     busy: bool = False
+    #: An unannotated parameter: ``(callee, slot)`` keys of the project's call sites
+    #: (position without ``self``, and name) that may say what it is given.
+    param: tuple[str, ...] | None = None
 
 
 Entry = Binding | Lazy
@@ -129,7 +132,19 @@ class Scope:
         old = target.names.get(name)
         if old is not None and _is_none(entry) and not _is_none(old):
             return  # `x = None` does not hide the real client assigned elsewhere
+        _keep_annotation(old, entry)
         target.names[name] = entry
+
+
+def _keep_annotation(old: Entry | None, new: Entry) -> None:
+    """``x: Posthog | None = None`` then ``x = make()``: the declared type still holds."""
+    if (
+        isinstance(old, Lazy)
+        and isinstance(new, Lazy)
+        and old.annotation is not None
+        and new.annotation is None
+    ):
+        new.annotation = old.annotation
 
 
 def _is_none(entry: Entry) -> bool:
@@ -323,6 +338,7 @@ class _Collector:
             attrs = self.scope.class_info.attrs
             old = attrs.get(target.attr.value)
             if old is None or not (_is_none(entry) and not _is_none(old)):
+                _keep_annotation(old, entry)
                 attrs[target.attr.value] = entry
         elif isinstance(target, cst.Attribute):
             self.scope.module.attr_values.setdefault(target.attr.value, []).append(entry)
@@ -387,9 +403,15 @@ def collect_function(
     scope.params = tuple(p.name.value for p in [*every, *star])
     decorators = {_dotted(d.decorator) for d in node.decorators}
     self_name: str | None = None
+    # call sites name a constructor by its class, a method or function by its name
+    callee = node.name.value
+    if callee == "__init__" and class_info is not None:
+        callee = class_info.qual.rpartition(".")[2]
+    skipped = 0
     for index, param in enumerate(every):
         name = param.name.value
         if index == 0 and class_info is not None and "staticmethod" not in decorators:
+            skipped = 1
             if "classmethod" in decorators:
                 scope.names[name] = class_info
             else:
@@ -397,7 +419,13 @@ def collect_function(
                 self_name = name
             continue
         note = param.annotation.annotation if param.annotation is not None else None
-        scope.names[name] = Lazy(None, parent, note) if note is not None else Unknown()
+        if note is not None:
+            scope.names[name] = Lazy(None, parent, note)
+            continue
+        keys = [f"{callee}:{name}"]
+        if param in params.params or param in params.posonly_params:
+            keys.append(f"{callee}:{index - skipped}")
+        scope.names[name] = Lazy(None, parent, None, param=tuple(keys))
     for param in star:
         scope.names[param.name.value] = Unknown()
     collector = _Collector(importer, scope, None)

@@ -175,7 +175,7 @@ class CallChecker:
         if row.event_class is not None:
             names = event_class_names(self.resolver, arg, fact.scope, row.event_class)
         else:
-            names = event_names(self.resolver, arg, fact.scope)
+            names = event_names(self.resolver, arg, fact.scope, fact.node)
         if names is None:
             result.findings.append(
                 Finding(
@@ -198,7 +198,11 @@ class CallChecker:
             pieces = [literal]
             if field_name:
                 arg = fact.bound.by_param.get(field_name)
-                values = event_names(self.resolver, arg, fact.scope) if arg is not None else None
+                values = (
+                    event_names(self.resolver, arg, fact.scope, fact.node)
+                    if arg is not None
+                    else None
+                )
                 if values is None:
                     node = arg if arg is not None else fact.node
                     why = unresolved_reason(arg) if arg is not None else "not given"

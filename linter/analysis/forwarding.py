@@ -58,15 +58,21 @@ class FileSummary:
 
     forwards: tuple[tuple[str, tuple[str, ...]], ...] = ()
     client_attrs: tuple[str, ...] = ()
+    arg_types: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"forwards": [[n, list(c)] for n, c in self.forwards], "attrs": [*self.client_attrs]}
+        return {
+            "forwards": [[n, list(c)] for n, c in self.forwards],
+            "attrs": [*self.client_attrs],
+            "args": [*self.arg_types],
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FileSummary:
         return cls(
             tuple((str(n), tuple(str(x) for x in c)) for n, c in data.get("forwards", ())),
             tuple(str(a) for a in data.get("attrs", ())),
+            tuple(str(a) for a in data.get("args", ())),
         )
 
 
@@ -81,10 +87,25 @@ class ProjectFacts:
 
     wrapper_names: frozenset[str] = frozenset()
     client_attrs: frozenset[str] = frozenset()
+    arg_types: frozenset[str] = frozenset()
 
     def digest(self) -> str:
-        text = "\n".join([*sorted(self.wrapper_names), "--", *sorted(self.client_attrs)]).encode()
+        parts = [*sorted(self.wrapper_names), "--", *sorted(self.client_attrs), "--"]
+        text = "\n".join([*parts, *sorted(self.arg_types)]).encode()
         return hashlib.sha256(text).hexdigest()[:24]
+
+    def param_types(self) -> dict[str, str]:
+        """``callee:slot`` -> class, from the project's call sites (``onboard(io,
+        Analytics())`` gives ``onboard:1`` -> ``app.analytics.Analytics``; a slot is a
+        position, not counting ``self``, or a keyword). A slot given two classes is left
+        out."""
+        out: dict[str, str] = {}
+        clashes: set[str] = set()
+        for item in self.arg_types:
+            slot, _, cls = item.partition("=")
+            if out.setdefault(slot, cls) != cls:
+                clashes.add(slot)
+        return {k: v for k, v in out.items() if k not in clashes}
 
     def tokens(self) -> frozenset[bytes]:
         """Prefilter tokens: a call of a wrapper, or a use of a client attribute, names it."""
@@ -210,13 +231,64 @@ def _client_class(value: ast.AST, imports: Mapping[str, str]) -> str | None:
     return ".".join([origin, *parts[1:]])
 
 
+def _constructed(value: ast.AST, imports: Mapping[str, str]) -> str | None:
+    """The class ``value`` constructs, when it is ``Cls(...)`` of a capitalised name:
+    qualified through the imports, else the bare name."""
+    if not isinstance(value, ast.Call):
+        return None
+    parts = _dotted(value.func)
+    if not parts or not parts[-1][:1].isupper():
+        return None
+    origin = imports.get(parts[0])
+    return ".".join([origin, *parts[1:]]) if origin else ".".join(parts)
+
+
+def _arg_types(body: Sequence[ast.AST], imports: Mapping[str, str], out: set[str]) -> None:
+    """``callee:slot=Class`` for the arguments in ``body`` (one scope's nodes) that are
+    a constructor call or a name bound (anywhere in the scope) to one."""
+    bound: dict[str, str | None] = {}
+    for node in body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            made = _constructed(node.value, imports)
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    seen = bound.get(target.id, made)
+                    bound[target.id] = made if seen == made else None
+    for node in body:
+        if not isinstance(node, ast.Call):
+            continue
+        parts = _dotted(node.func)
+        if not parts:
+            continue
+        slots = [(str(i), a) for i, a in enumerate(node.args)]
+        slots += [(k.arg, k.value) for k in node.keywords if k.arg]
+        for slot, value in slots:
+            if isinstance(value, ast.Starred):
+                break
+            cls = bound.get(value.id) if isinstance(value, ast.Name) else None
+            cls = cls or _constructed(value, imports)
+            if cls is not None:
+                out.add(f"{parts[-1]}:{slot}={cls}")
+
+
 def summarise(tree: ast.Module) -> FileSummary:
     """The module's :class:`FileSummary` (see the module docstring)."""
     forwards: dict[str, set[str]] = {}
     attrs: set[str] = set()
+    args: set[str] = set()
     imports = _imports(tree)
+    module_nodes: list[ast.AST] = []
+    stack: list[ast.AST] = list(tree.body)
+    while stack:  # the module's own scope (class bodies included)
+        node = stack.pop()
+        module_nodes.append(node)
+        if not isinstance(node, (*_FUNCTIONS, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+    _arg_types(module_nodes, imports, args)
     for node in ast.walk(tree):
         if isinstance(node, _FUNCTIONS):
+            _arg_types(_body_nodes(node), imports, args)
             if node.name in _SKIP_NAMES:
                 continue
             called = _forwards(node)
@@ -232,6 +304,7 @@ def summarise(tree: ast.Module) -> FileSummary:
     return FileSummary(
         tuple((name, tuple(sorted(called))) for name, called in sorted(forwards.items())),
         tuple(sorted(attrs)),
+        tuple(sorted(args)),
     )
 
 
@@ -253,10 +326,12 @@ def infer_facts(summaries: Iterable[FileSummary], base_names: Iterable[str]) -> 
     base = frozenset(base_names)
     forwards: dict[str, set[str]] = {}
     attrs: set[str] = set()
+    args: set[str] = set()
     for summary in summaries:
         for name, called in summary.forwards:
             forwards.setdefault(name, set()).update(called)
         attrs.update(summary.client_attrs)
+        args.update(summary.arg_types)
     found: set[str] = set()
     changed = True
     while changed:
@@ -266,7 +341,7 @@ def infer_facts(summaries: Iterable[FileSummary], base_names: Iterable[str]) -> 
             if name not in found and targets & known:
                 found.add(name)
                 changed = True
-    return ProjectFacts(frozenset(found), frozenset(attrs))
+    return ProjectFacts(frozenset(found), frozenset(attrs), frozenset(args))
 
 
 def project_facts(

@@ -179,6 +179,7 @@ class _Flows:
     """What one forwarding call sends of the enclosing function's parameters."""
 
     event: str | None = None  # template over parameters, e.g. "{name}" or "app:{name}"
+    event_class: str | None = None  # `capture(event.name)`: the event is an event object
     distinct: str | None = None
     fallback: str | None = None
     fixed_distinct: str | None = None
@@ -369,7 +370,20 @@ def flows(
         out.kwargs_whole = True
     roles = row.signature.roles()
     if "event" in roles or row.event_template is not None:
-        out.event = _event_flow(function, row, bound)
+        event = bound.first("event") if row.event_template is None else None
+        if (
+            row.event_class is None
+            and isinstance(event, cst.Attribute)
+            and isinstance(event.value, cst.Name)
+            and function.plain_param(event.value.value)
+        ):
+            # `capture(event.name, ...)`: an event object whose attribute is the name
+            out.event = "{" + event.value.value + "}"
+            out.event_class = event.attr.value
+        else:
+            out.event = _event_flow(function, row, bound)
+            if out.event is not None and row.event_class is not None:
+                out.event_class = row.event_class
     distinct = bound.first("distinct_id")
     if distinct is not None:
         out.distinct, out.fallback = function.distinct(distinct)
@@ -523,7 +537,7 @@ class WrapperInference:
             return None
         # Several forwarding calls must agree on what they send (one wrapper sending to
         # two SDKs); a function sending different events from one parameter is not one.
-        shapes = {(f.event, f.args_whole) for f, row, _ in forwarding}
+        shapes = {(f.event, f.event_class, f.args_whole) for f, row, _ in forwarding}
         if len(shapes) != 1:
             return None
         found, row, func = forwarding[0]
@@ -547,7 +561,9 @@ def _reason(found: _Flows, row: CallRow, via: str) -> str:
     parts: list[str] = []
     if found.event is not None:
         fields = template_fields(found.event)
-        if found.event == "{" + fields[0] + "}":
+        if found.event_class is not None:
+            parts.append(f"the `{found.event_class}` of event object `{fields[0]}` as the event")
+        elif found.event == "{" + fields[0] + "}":
             parts.append(f"`{fields[0]}` as the event")
         else:
             parts.append(f"the event from the template {found.event!r}")
@@ -613,6 +629,7 @@ def _make_row(
         kind=kind,
         event=inner.event if template is None and found.event is None else None,
         event_template=template,
+        event_class=found.event_class,
         distinct_fallback=fallback,
         fixed_distinct=found.fixed_distinct if found.distinct is None else None,
     )

@@ -147,6 +147,8 @@ def _may_return_client(value: ast.expr, module_names: frozenset[str]) -> bool:
     ``return _client`` of a module global, ``return app.state.client``.) Such functions
     keep their bodies: the resolver reads what they return."""
     for node in ast.walk(value):
+        if isinstance(node, ast.Attribute) and node.attr == "__name__":
+            return True  # `name` properties of event classes: `self.__class__.__name__`
         if isinstance(node, ast.Call):
             func = node.func
             last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")

@@ -34,6 +34,8 @@ from trackplan.linter.analysis.sdk_table import INSTANCE_CLASSES, normalise
 __all__ = ["ProjectIndex", "Resolver", "string_value"]
 
 _MAX_DEPTH = 40
+#: Method names of dependency-injection containers: ``x.require(Cls)`` is a ``Cls``.
+_INJECTORS = frozenset({"require", "instance", "get_instance", "resolve", "inject", "get_service"})
 
 
 class ProjectIndex:
@@ -53,6 +55,8 @@ class ProjectIndex:
         self.full: dict[str, ModuleInfo] = {}
         #: Attribute name -> SDK class, from the whole-project pass (``state.posthog``).
         self.client_attrs: dict[str, str] = {}
+        #: ``callee:slot`` -> class given there, from the project's call sites.
+        self.param_types: dict[str, str] = {}
 
     def is_project(self, top: str) -> bool:
         """Is ``top`` a top-level module or package of the project?"""
@@ -227,6 +231,8 @@ class Resolver:
                 result = self.value_of(entry.value, entry.scope)
             if (result is None or isinstance(result, Unknown)) and entry.annotation is not None:
                 result = self.instance_of_type(entry.annotation, entry.scope)
+            if (result is None or isinstance(result, Unknown)) and entry.param is not None:
+                result = self.param_type(entry.param, entry.scope)
         finally:
             entry.busy = False
             self._depth -= 1
@@ -309,12 +315,40 @@ class Resolver:
                     return found
         return Unknown()
 
+    def param_type(self, keys: tuple[str, ...], scope: Scope) -> Binding | None:
+        """What the project's call sites pass to an unannotated parameter: a project
+        class instance (flow-insensitive, by callee name and slot; see
+        :meth:`ProjectFacts.param_types`)."""
+        for key in keys:
+            cls = self.index.param_types.get(key)
+            if cls is None:
+                continue
+            found: Binding | None = None
+            if "." in cls:
+                found = self.project_qual(cls) if self.index.is_project(cls.split(".")[0]) else None
+            else:
+                found = self.lookup(cls, scope)
+            if isinstance(found, ClassInfo):
+                return Instance(found.qual, True)
+        return None
+
     def instance_of_call(self, call: cst.Call, scope: Scope) -> Binding | None:
         callee = self.resolve(call.func, scope)
         found = self.instance_of_class(callee)
         if found is None and isinstance(callee, (Ref, Method)) and callee.project:
             found = self.returned(callee.qual)
+        if found is None and isinstance(call.func, cst.Attribute):
+            found = self._injected(call, scope)
         return found
+
+    def _injected(self, call: cst.Call, scope: Scope) -> Binding | None:
+        """Dependency injection: ``system.instance(TelemetryClient)``,
+        ``self.require(TelemetryClient)`` give an instance of the project class named."""
+        assert isinstance(call.func, cst.Attribute)
+        if call.func.attr.value not in _INJECTORS or len(call.args) != 1 or call.args[0].keyword:
+            return None
+        cls = self.resolve(call.args[0].value, scope)
+        return Instance(cls.qual, True) if isinstance(cls, ClassInfo) else None
 
     def function_scope(self, qual: str) -> Scope | None:
         """The scope of the project function or method ``qual`` (its module's names)."""
