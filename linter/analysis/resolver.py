@@ -163,11 +163,37 @@ class ProjectIndex:
         return module
 
 
+#: Top-level directories that never hold the application's own packages.
+_NOT_SOURCE = frozenset({"tests", "test", "docs", "doc", "scripts", "examples", "venv", "env"})
+
+
 def discover_source_roots(root: Path) -> list[Path]:
     """Where the project's top-level packages live when nothing is configured: ``src/``
-    (a src layout) and the root itself."""
+    for a src layout; else the one top-level directory that is not a package itself but
+    holds packages (``backend/app/__init__.py``), when there is exactly one and the root
+    holds no package; and always the root itself, last."""
     src = root / "src"
-    return [src, root] if src.is_dir() and not (src / "__init__.py").is_file() else [root]
+    if src.is_dir() and not (src / "__init__.py").is_file():
+        return [src, root]
+    try:
+        tops = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))]
+    except OSError:
+        return [root]
+    if any((p / "__init__.py").is_file() for p in tops):
+        return [root]
+    holders = [
+        p
+        for p in tops
+        if p.name not in _NOT_SOURCE and not (p / "pyvenv.cfg").exists() and _holds_packages(p)
+    ]
+    return [holders[0], root] if len(holders) == 1 else [root]
+
+
+def _holds_packages(directory: Path) -> bool:
+    try:
+        return any((p / "__init__.py").is_file() for p in directory.iterdir() if p.is_dir())
+    except OSError:
+        return False
 
 
 def _names_only(source: bytes) -> bytes | None:
