@@ -293,7 +293,7 @@ def run_lint(
     root = config.root
     files = discover(paths, root, config.exclude)
     facts = _project_facts(config, paths, files, use_cache)
-    key = digest_parts([settings_digest(config), facts.digest()])
+    key = digest_parts([settings_digest(config), facts.digest(), f"src={config.src}"])
     cache = LintCache(root, key) if use_cache else None
     tokens = tuple(sorted({*_tokens(config, cache, key), *facts.tokens()}))
     if cache:

@@ -60,7 +60,7 @@ def _make_analyzer(config: Config, plan: Plan | None, facts: ProjectFacts | None
         wrappers=dict(config.wrappers),
         posthog_version=config.posthog_version,
         facts=facts,
-        source_roots=tuple(getattr(config, "src", ())),
+        source_roots=config.src,
     )
     try:
         return ProjectAnalyzer(config.root, settings, plan)
