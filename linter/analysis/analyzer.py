@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import libcst as cst
@@ -70,12 +70,14 @@ class ProjectAnalyzer:
         """Bytes one of which every file holding a tracking call contains."""
         return tuple(sorted({*trigger_tokens(self.settings.wrappers), *self.facts.tokens()}))
 
-    def inferred_wrappers(self) -> list[InferredWrapper]:
+    def inferred_wrappers(self, files: Iterable[Path] | None = None) -> list[InferredWrapper]:
         """Every candidate the whole-project pass named that is a wrapper, examined now
-        (``trackplan lint --show-wrappers``, ``init``), sorted by qualified name."""
+        (``trackplan lint --show-wrappers``, ``init``), sorted by qualified name; among
+        ``files`` (default: every Python file under the root). Functions nested in
+        other functions are left out (only their enclosing function calls them)."""
         found: dict[str, InferredWrapper] = {}
         defs = tuple(f"def {name}(".encode() for name in self.facts.wrapper_names)
-        for path in iter_python_files(self.root):
+        for path in iter_python_files(self.root) if files is None else files:
             try:
                 data = path.read_bytes()
             except OSError:
@@ -86,7 +88,9 @@ class ProjectAnalyzer:
             module = self.index.load_full(name, self.call_names)
             if module is None:
                 continue
-            for qual in sorted(module.defs):
+            for qual, scope in sorted(module.defs.items()):
+                if scope.parent is not module.scope:
+                    continue  # a function nested in another is only called from there
                 if self.inference.is_candidate(qual):
                     wrapper = self.inference.wrapper(qual)
                     if wrapper is not None:

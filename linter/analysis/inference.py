@@ -59,6 +59,7 @@ class InferredWrapper:
     reason: str
     path: Path | None
     dependencies: frozenset[Path] = field(default_factory=frozenset)
+    via: str = ""
 
 
 @dataclass
@@ -552,7 +553,9 @@ class WrapperInference:
         new_row, _ = made
         deps.update(resolver.used)
         reason = _reason(found, row, _EMPTY.code_for_node(func))
-        return InferredWrapper(qual, new_row, reason, scope.module.path, frozenset(deps))
+        return InferredWrapper(
+            qual, new_row, reason, scope.module.path, frozenset(deps), row.target
+        )
 
 
 def _reason(found: _Flows, row: CallRow, via: str) -> str:

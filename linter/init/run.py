@@ -22,7 +22,7 @@ from trackplan.linter.config import Config, ConfigError, load_config
 from trackplan.linter.discovery import discover_files
 from trackplan.linter.init.draft import DraftPlan, draft_plan
 from trackplan.linter.init.pyproject import ConfigEdit, add_trackplan_table
-from trackplan.linter.init.wrappers import WrapperCandidate, as_table, infer_wrappers
+from trackplan.linter.init.wrappers import WrapperCandidate, infer_wrappers
 from trackplan.linter.reporters import relative_path
 from trackplan.linter.runner import run_lint
 from trackplan.registry.diagnostics import Diagnostic
@@ -104,9 +104,15 @@ def run_init(
         )
     existing_config = _existing_config(root)
     files = [p for p in discover_files([root], root, existing_config.exclude) if p.suffix == ".py"]
-    wrappers = infer_wrappers(root, files, _posthog_major(root))
-    declared = {**as_table(wrappers), **existing_config.wrappers}
-    scan_config = replace(existing_config, plan=None, wrappers=declared)
+    # The analyzer's own inference (on in every lint run): nothing to declare for these
+    wrappers = infer_wrappers(
+        root,
+        files,
+        _posthog_major(root),
+        declared=existing_config.wrappers,
+        source_roots=existing_config.src,
+    )
+    scan_config = replace(existing_config, plan=None)
     scan = run_lint([root], scan_config, use_cache=False)
     draft = draft_plan(scan.calls, root)
 
@@ -116,9 +122,7 @@ def run_init(
         plan_setting = plan_dir.relative_to(root).as_posix()
     except ValueError:
         plan_setting = str(plan_dir)
-    edit = add_trackplan_table(
-        root / "pyproject.toml", plan=plan_setting, wrappers=wrappers, force=force
-    )
+    edit = add_trackplan_table(root / "pyproject.toml", plan=plan_setting, wrappers=[], force=force)
 
     baselined: list[Diagnostic] = []
     written: Path | None = None

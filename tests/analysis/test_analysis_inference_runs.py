@@ -4,11 +4,14 @@ re-analyses only what the whole-project pass says changed."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
+import pytest
 from trackplan.linter.analysis.forwarding import infer_facts, summarise_source
-from trackplan.linter.config import Config
+from trackplan.linter.config import Config, ConfigError, load_config
 from trackplan.linter.runner import run_lint
 
 TELEMETRY = """import posthog
@@ -88,3 +91,85 @@ def test_the_project_pass_names_wrappers_of_wrappers_and_nothing_else() -> None:
     unrelated = summarise_source(b"def log(msg):\n    print(msg)\n")
     facts = infer_facts([inner, outer, unrelated], {"capture", "track"})
     assert facts.wrapper_names == {"send", "outer"}
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    trackplan = str(Path(sys.executable).with_name("trackplan"))
+    return subprocess.run([trackplan, *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_show_wrappers_prints_each_inferred_wrapper_with_the_reason(tmp_path: Path) -> None:
+    _project(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.trackplan.wrappers]\n"
+        '"app.hooks.on_signup" = { signature = "(user)", event = "user_signed_up" }\n'
+    )
+    done = _cli("lint", "--show-wrappers", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        "app/telemetry.py:4: app.telemetry.track (event, user_id: distinct_id = None, "
+        "properties=None)",
+        "    inferred: passes `event` as the event, `user_id` as the distinct id (falling back "
+        "to 'anonymous'), `properties` as the properties to `posthog.capture` "
+        "(posthog.capture)",
+        "pyproject.toml: app.hooks.on_signup (user) event='user_signed_up'",
+        "    declared in [tool.trackplan.wrappers]",
+    ]
+
+
+def test_a_wrapper_table_with_an_unknown_key_is_a_config_error(tmp_path: Path) -> None:
+    _project(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.trackplan.wrappers]\n"app.hooks.on_signup" = { signature = "(user)", evnt = "x" }\n'
+    )
+    done = _cli("lint", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("trackplan: config error: ")
+    assert "pyproject.toml:2:1" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_template_field_that_is_not_a_parameter_is_a_config_error(tmp_path: Path) -> None:
+    _project(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.trackplan.wrappers]\n"
+        '"app.hooks.on_signup" = { signature = "(user)", event = "x:{kind}" }\n'
+    )
+    done = _cli("lint", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "event template field `kind` is not a parameter of (user)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            '{ event = "x" }',
+            'needs a signature, like { signature = "(user)", event = "user_signed_up" }',
+        ),
+        ("{ signature = 3 }", "signature must be a string, got an integer (3)"),
+        ("5", "must be a signature string or a table, got an integer (5)"),
+        ('"user"', "'user' is not a signature like \"(event, distinct_id, properties=None)\""),
+        (
+            '{ signature = "(e)", event-class = "a.b" }',
+            "event-class 'a.b' is not an attribute name",
+        ),
+        ('{ signature = "(e)", event = "" }', "event must not be empty"),
+    ],
+)
+def test_bad_wrapper_values_are_explained(tmp_path: Path, value: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.trackplan.wrappers]\n"app.w" = {value}\n')
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path)
+    (problem,) = raised.value.problems
+    assert (problem.line, problem.key, problem.message) == (
+        2,
+        'tool.trackplan.wrappers."app.w"',
+        message,
+    )
+
+
+def test_src_setting_names_the_source_roots(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.trackplan]\nsrc = ["backend"]\n')
+    assert load_config(tmp_path).src == ("backend",)
