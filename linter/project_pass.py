@@ -115,6 +115,7 @@ def facts_for_run(
                 "wrappers": sorted(facts.wrapper_names),
                 "attrs": sorted(facts.client_attrs),
                 "args": sorted(facts.arg_types),
+                "subclasses": sorted(facts.subclasses),
             },
             "summaries": summaries,
         }
@@ -130,9 +131,17 @@ def _facts_from_json(raw: object) -> ProjectFacts | None:
     wrappers = raw.get("wrappers")
     attrs = raw.get("attrs")
     args = raw.get("args")
-    if not all(isinstance(x, list) for x in (wrappers, attrs, args)):
+    subclasses = raw.get("subclasses")
+    if not (
+        isinstance(wrappers, list)
+        and isinstance(attrs, list)
+        and isinstance(args, list)
+        and isinstance(subclasses, list)
+    ):
         return None
-    assert isinstance(wrappers, list) and isinstance(attrs, list) and isinstance(args, list)
     return ProjectFacts(
-        frozenset(map(str, wrappers)), frozenset(map(str, attrs)), frozenset(map(str, args))
+        frozenset(map(str, wrappers)),
+        frozenset(map(str, attrs)),
+        frozenset(map(str, args)),
+        frozenset(map(str, subclasses)),
     )

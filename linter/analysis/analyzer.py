@@ -60,7 +60,7 @@ class ProjectAnalyzer:
         self.index.client_attrs = self.facts.client_attr_classes()
         self.index.param_types = self.facts.param_types()
         self.inference = WrapperInference(
-            self.index, self.table, base_names, self.facts.wrapper_names
+            self.index, self.table, base_names, self.facts.wrapper_names, self.facts.subclasses
         )
         #: The last names of the table's targets and of the candidate wrappers: a call
         #: can only match one of these.

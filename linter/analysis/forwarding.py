@@ -59,12 +59,15 @@ class FileSummary:
     forwards: tuple[tuple[str, tuple[str, ...]], ...] = ()
     client_attrs: tuple[str, ...] = ()
     arg_types: tuple[str, ...] = ()
+    #: ``Sub<Base1,Base2`` for each class with bases (last names).
+    classes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "forwards": [[n, list(c)] for n, c in self.forwards],
             "attrs": [*self.client_attrs],
             "args": [*self.arg_types],
+            "classes": [*self.classes],
         }
 
     @classmethod
@@ -73,6 +76,7 @@ class FileSummary:
             tuple((str(n), tuple(str(x) for x in c)) for n, c in data.get("forwards", ())),
             tuple(str(a) for a in data.get("attrs", ())),
             tuple(str(a) for a in data.get("args", ())),
+            tuple(str(a) for a in data.get("classes", ())),
         )
 
 
@@ -88,24 +92,26 @@ class ProjectFacts:
     wrapper_names: frozenset[str] = frozenset()
     client_attrs: frozenset[str] = frozenset()
     arg_types: frozenset[str] = frozenset()
+    #: ``Base>path>Sub``: project classes by the last name of a base, with their file.
+    subclasses: frozenset[str] = frozenset()
 
     def digest(self) -> str:
         parts = [*sorted(self.wrapper_names), "--", *sorted(self.client_attrs), "--"]
-        text = "\n".join([*parts, *sorted(self.arg_types)]).encode()
+        parts += [*sorted(self.arg_types), "--", *sorted(self.subclasses)]
+        text = "\n".join(parts).encode()
         return hashlib.sha256(text).hexdigest()[:24]
 
-    def param_types(self) -> dict[str, str]:
-        """``callee:slot`` -> class, from the project's call sites (``onboard(io,
+    def param_types(self) -> dict[str, tuple[str, ...]]:
+        """``callee:slot`` -> the classes call sites pass there (``onboard(io,
         Analytics())`` gives ``onboard:1`` -> ``app.analytics.Analytics``; a slot is a
-        position, not counting ``self``, or a keyword). A slot given two classes is left
-        out."""
-        out: dict[str, str] = {}
-        clashes: set[str] = set()
-        for item in self.arg_types:
+        position, not counting ``self``, or a keyword). The resolver uses a slot only when
+        exactly one of its classes is a project class it can find (a test's
+        ``DummyAnalytics`` defined in the test module is not)."""
+        out: dict[str, list[str]] = {}
+        for item in sorted(self.arg_types):
             slot, _, cls = item.partition("=")
-            if out.setdefault(slot, cls) != cls:
-                clashes.add(slot)
-        return {k: v for k, v in out.items() if k not in clashes}
+            out.setdefault(slot, []).append(cls)
+        return {k: tuple(v) for k, v in out.items()}
 
     def tokens(self) -> frozenset[bytes]:
         """Prefilter tokens: a call of a wrapper, or a use of a client attribute, names it."""
@@ -243,9 +249,17 @@ def _constructed(value: ast.AST, imports: Mapping[str, str]) -> str | None:
     return ".".join([origin, *parts[1:]]) if origin else ".".join(parts)
 
 
-def _arg_types(body: Sequence[ast.AST], imports: Mapping[str, str], out: set[str]) -> None:
+def _arg_types(
+    body: Sequence[ast.AST],
+    imports: Mapping[str, str],
+    out: set[str],
+    owner: str | None = None,
+    params: frozenset[str] = frozenset(),
+) -> None:
     """``callee:slot=Class`` for the arguments in ``body`` (one scope's nodes) that are
-    a constructor call or a name bound (anywhere in the scope) to one."""
+    a constructor call or a name bound (anywhere in the scope) to one; and
+    ``callee:slot=@owner:param`` for a parameter of the enclosing function passed on
+    unchanged (its type is then whatever the enclosing function's callers give)."""
     bound: dict[str, str | None] = {}
     for node in body:
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
@@ -270,6 +284,13 @@ def _arg_types(body: Sequence[ast.AST], imports: Mapping[str, str], out: set[str
             cls = cls or _constructed(value, imports)
             if cls is not None:
                 out.add(f"{parts[-1]}:{slot}={cls}")
+            elif (
+                owner is not None
+                and isinstance(value, ast.Name)
+                and value.id in params
+                and value.id not in bound
+            ):
+                out.add(f"{parts[-1]}:{slot}=@{owner}:{value.id}")
 
 
 def summarise(tree: ast.Module) -> FileSummary:
@@ -286,9 +307,26 @@ def summarise(tree: ast.Module) -> FileSummary:
         if not isinstance(node, (*_FUNCTIONS, ast.Lambda)):
             stack.extend(ast.iter_child_nodes(node))
     _arg_types(module_nodes, imports, args)
+    owners: dict[int, str] = {}  # `__init__` is called by its class's name
+    classes: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            bases = [p[-1] for p in map(_dotted, node.bases) if p]
+            if bases:
+                classes.add(f"{node.name}<{','.join(bases)}")
+            for item in node.body:
+                if isinstance(item, _FUNCTIONS) and item.name == "__init__":
+                    owners[id(item)] = node.name
     for node in ast.walk(tree):
         if isinstance(node, _FUNCTIONS):
-            _arg_types(_body_nodes(node), imports, args)
+            every = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+            _arg_types(
+                _body_nodes(node),
+                imports,
+                args,
+                owners.get(id(node), node.name),
+                frozenset(a.arg for a in every) - {"self", "cls"},
+            )
             if node.name in _SKIP_NAMES:
                 continue
             called = _forwards(node)
@@ -305,6 +343,7 @@ def summarise(tree: ast.Module) -> FileSummary:
         tuple((name, tuple(sorted(called))) for name, called in sorted(forwards.items())),
         tuple(sorted(attrs)),
         tuple(sorted(args)),
+        tuple(sorted(classes)),
     )
 
 
@@ -320,13 +359,22 @@ def summarise_source(source: bytes) -> FileSummary:
         return FileSummary()
 
 
-def infer_facts(summaries: Iterable[FileSummary], base_names: Iterable[str]) -> ProjectFacts:
+def infer_facts(
+    summaries: Iterable[FileSummary] | Mapping[str, FileSummary], base_names: Iterable[str]
+) -> ProjectFacts:
     """The fixpoint: candidate wrapper names reachable from ``base_names`` (the last names
-    of the signature table's rows)."""
+    of the signature table's rows). With summaries by path, subclasses are recorded too."""
     base = frozenset(base_names)
     forwards: dict[str, set[str]] = {}
     attrs: set[str] = set()
     args: set[str] = set()
+    subclasses: set[str] = set()
+    if isinstance(summaries, Mapping):
+        for path, summary in summaries.items():
+            for item in summary.classes:
+                sub, _, bases = item.partition("<")
+                subclasses.update(f"{b}>{path}>{sub}" for b in bases.split(",") if b)
+        summaries = list(summaries.values())
     for summary in summaries:
         for name, called in summary.forwards:
             forwards.setdefault(name, set()).update(called)
@@ -341,7 +389,7 @@ def infer_facts(summaries: Iterable[FileSummary], base_names: Iterable[str]) -> 
             if name not in found and targets & known:
                 found.add(name)
                 changed = True
-    return ProjectFacts(frozenset(found), frozenset(attrs), frozenset(args))
+    return ProjectFacts(frozenset(found), frozenset(attrs), frozenset(args), frozenset(subclasses))
 
 
 def project_facts(
@@ -376,7 +424,7 @@ def project_facts(
             else:
                 still.append(path)
         pending = still
-        new = infer_facts(summaries.values(), base)
+        new = infer_facts(summaries, base)
         added = new.tokens() - facts.tokens()
         facts = new
         if not added or not pending:

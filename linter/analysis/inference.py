@@ -448,11 +448,17 @@ class WrapperInference:
         table: Mapping[str, CallRow],
         names: frozenset[str],
         candidates: frozenset[str],
+        subclasses: frozenset[str] = frozenset(),
     ) -> None:
         self.index = index
         self.table = table
         self.names = names | candidates
         self.candidates = candidates
+        #: base class last name -> (file, subclass name), from the whole-project pass
+        self.subclasses: dict[str, list[tuple[str, str]]] = {}
+        for item in sorted(subclasses):
+            base, path, sub = item.split(">", 2)
+            self.subclasses.setdefault(base, []).append((path, sub))
         self.memo: dict[str, InferredWrapper | None] = {}
         self._busy: set[str] = set()
 
@@ -468,7 +474,7 @@ class WrapperInference:
         self._busy.add(qual)
         try:
             resolver = Resolver(self.index)
-            found = self._examine(qual, resolver)
+            found = self._examine(qual, resolver) or self._implemented(qual)
         finally:
             self._busy.discard(qual)
         self.memo[qual] = found
@@ -492,6 +498,30 @@ class WrapperInference:
             deps.update(found.dependencies)
         resolver.used.update(found.dependencies)
         return found.row
+
+    def _implemented(self, qual: str) -> InferredWrapper | None:
+        """A method that is not a wrapper itself (an abstract interface) whose overrides
+        in the project's subclasses are: the one wrapper they agree on."""
+        owner, _, method = qual.rpartition(".")
+        base = owner.rpartition(".")[2]
+        found: list[InferredWrapper] = []
+        for path, sub in self.subclasses.get(base, ()):
+            module, _ = self.index.module_name(Path(path))
+            implementation = self.wrapper(f"{module}.{sub}.{method}")
+            if implementation is not None:
+                found.append(implementation)
+        if not found or len({w.row.signature.text for w in found}) != 1:
+            return None
+        chosen = found[0]
+        deps = frozenset().union(*(w.dependencies for w in found))
+        reason = f"{chosen.reason}, in its override {chosen.qual}"
+        return replace(
+            chosen,
+            qual=qual,
+            row=replace(chosen.row, target=qual),
+            reason=reason,
+            dependencies=deps,
+        )
 
     def function(self, qual: str, resolver: Resolver) -> Scope | None:
         parts = qual.split(".")

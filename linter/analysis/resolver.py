@@ -55,8 +55,8 @@ class ProjectIndex:
         self.full: dict[str, ModuleInfo] = {}
         #: Attribute name -> SDK class, from the whole-project pass (``state.posthog``).
         self.client_attrs: dict[str, str] = {}
-        #: ``callee:slot`` -> class given there, from the project's call sites.
-        self.param_types: dict[str, str] = {}
+        #: ``callee:slot`` -> classes given there, from the project's call sites.
+        self.param_types: dict[str, tuple[str, ...]] = {}
 
     def is_project(self, top: str) -> bool:
         """Is ``top`` a top-level module or package of the project?"""
@@ -346,16 +346,37 @@ class Resolver:
         class instance (flow-insensitive, by callee name and slot; see
         :meth:`ProjectFacts.param_types`)."""
         for key in keys:
-            cls = self.index.param_types.get(key)
-            if cls is None:
-                continue
-            found: Binding | None = None
-            if "." in cls:
-                found = self.project_qual(cls) if self.index.is_project(cls.split(".")[0]) else None
-            else:
-                found = self.lookup(cls, scope)
-            if isinstance(found, ClassInfo):
-                return Instance(found.qual, True)
+            # classes imported by a caller first: a bare name is a class of the calling
+            # module itself (a test's stand-in, more often than not)
+            imported: set[str] = set()
+            local: set[str] = set()
+            for cls in self.index.param_types.get(key, ()):
+                found: Binding | None = None
+                if cls.startswith("@"):  # a parameter passed on: its own callers say
+                    if cls in self._active or self._depth > _MAX_DEPTH:
+                        continue
+                    self._active.add(cls)
+                    self._depth += 1
+                    try:
+                        passed = self.param_type((cls[1:],), scope)
+                    finally:
+                        self._active.discard(cls)
+                        self._depth -= 1
+                    if isinstance(passed, Instance) and passed.project:
+                        imported.add(passed.cls)
+                    continue
+                if "." in cls:
+                    top = cls.split(".")[0]
+                    found = self.project_qual(cls) if self.index.is_project(top) else None
+                else:
+                    found = self.lookup(cls, scope)
+                if isinstance(found, ClassInfo):
+                    (imported if "." in cls else local).add(found.qual)
+            for classes in (imported, local):
+                if len(classes) == 1:
+                    return Instance(classes.pop(), True)
+                if classes:
+                    break
         return None
 
     def instance_of_call(self, call: cst.Call, scope: Scope) -> Binding | None:
