@@ -254,12 +254,14 @@ def _arg_types(
     imports: Mapping[str, str],
     out: set[str],
     owner: str | None = None,
-    params: frozenset[str] = frozenset(),
+    params: Mapping[str, int | None] | None = None,
 ) -> None:
     """``callee:slot=Class`` for the arguments in ``body`` (one scope's nodes) that are
     a constructor call or a name bound (anywhere in the scope) to one; and
-    ``callee:slot=@owner:param`` for a parameter of the enclosing function passed on
-    unchanged (its type is then whatever the enclosing function's callers give)."""
+    ``callee:slot=@owner:param|position`` for a parameter of the enclosing function
+    passed on unchanged (its type is then whatever the enclosing function's callers
+    give, by name or position; ``params`` maps each to its position without ``self``)."""
+    params = params or {}
     bound: dict[str, str | None] = {}
     for node in body:
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
@@ -290,7 +292,9 @@ def _arg_types(
                 and value.id in params
                 and value.id not in bound
             ):
-                out.add(f"{parts[-1]}:{slot}=@{owner}:{value.id}")
+                position = params[value.id]
+                where = f"{value.id}|{owner}:{position}" if position is not None else value.id
+                out.add(f"{parts[-1]}:{slot}=@{owner}:{where}")
 
 
 def summarise(tree: ast.Module) -> FileSummary:
@@ -319,14 +323,12 @@ def summarise(tree: ast.Module) -> FileSummary:
                     owners[id(item)] = node.name
     for node in ast.walk(tree):
         if isinstance(node, _FUNCTIONS):
-            every = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
-            _arg_types(
-                _body_nodes(node),
-                imports,
-                args,
-                owners.get(id(node), node.name),
-                frozenset(a.arg for a in every) - {"self", "cls"},
-            )
+            positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+            if positional and positional[0] in ("self", "cls"):
+                positional = positional[1:]
+            params: dict[str, int | None] = {a.arg: None for a in node.args.kwonlyargs}
+            params.update({name: index for index, name in enumerate(positional)})
+            _arg_types(_body_nodes(node), imports, args, owners.get(id(node), node.name), params)
             if node.name in _SKIP_NAMES:
                 continue
             called = _forwards(node)

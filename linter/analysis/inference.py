@@ -400,6 +400,8 @@ def flows(
         else:
             out.distinct, own = function.distinct(inner)
             out.fallback = own if own is not None else literal
+    elif row.fixed_distinct is not None:
+        out.fixed_distinct = row.fixed_distinct  # the inner wrapper always sends it
     props = bound.first("properties")
     if props is not None:
         out.properties = function.properties(props)

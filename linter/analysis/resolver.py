@@ -358,7 +358,7 @@ class Resolver:
                     self._active.add(cls)
                     self._depth += 1
                     try:
-                        passed = self.param_type((cls[1:],), scope)
+                        passed = self.param_type(tuple(cls[1:].split("|")), scope)
                     finally:
                         self._active.discard(cls)
                         self._depth -= 1

@@ -15,3 +15,9 @@ def main(request, user):
     clients.posthog.capture("file_exported", distinct_id=user.id)
     request.app.state.analytics_client.capture("file_exported", distinct_id=user.id)
     lookalike(object())
+
+
+def flows(user):
+    from app.onboarding import offer_flow
+
+    offer_flow(None, Analytics(user.id))
