@@ -139,65 +139,6 @@ def _dotted(node: ast.expr) -> list[str] | None:
     return None
 
 
-def _names_in(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-
-
-def _body_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
-    """Every node of the function's body, not descending into nested scopes."""
-    out: list[ast.AST] = []
-    stack: list[ast.AST] = list(reversed(function.body))
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        if isinstance(node, (*_FUNCTIONS, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
-    return out
-
-
-def _forwards(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
-    args = function.args
-    every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-    every += [a for a in (args.vararg, args.kwarg) if a is not None]
-    tainted = {a.arg for a in every} - {"self", "cls"}
-    if not tainted:
-        return ()
-    nodes = _body_nodes(function)
-    assigns: list[tuple[list[str], ast.AST]] = []
-    for node in nodes:
-        if isinstance(node, ast.Assign):
-            targets = [n for t in node.targets for n in _target_names(t)]
-            assigns.append((targets, node.value))
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
-            assigns.append((_target_names(node.target), node.value))
-        elif isinstance(node, ast.NamedExpr):
-            assigns.append(([node.target.id], node.value))
-    for node in nodes:  # `kw["distinct_id"] = user`: the dict carries the parameter
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-                    assigns.append(([target.value.id], node.value))
-    changed = True
-    while changed:
-        changed = False
-        for targets, value in assigns:
-            if set(targets) - tainted and _names_in(value) & tainted:
-                tainted.update(targets)
-                changed = True
-    called: set[str] = set()
-    for node in nodes:
-        if not isinstance(node, ast.Call):
-            continue
-        parts = _dotted(node.func)
-        if not parts:
-            continue
-        values = [*node.args, *(k.value for k in node.keywords)]
-        if any(_names_in(v) & tainted for v in values):
-            called.add(parts[-1])
-    return tuple(sorted(called))
-
-
 def _target_names(target: ast.AST) -> list[str]:
     if isinstance(target, ast.Name):
         return [target.id]
@@ -208,20 +149,186 @@ def _target_names(target: ast.AST) -> list[str]:
     return []
 
 
-def _imports(tree: ast.Module) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for node in ast.walk(tree):
+class _Scope:
+    """What one function (or the module) holds, gathered in the single pass."""
+
+    __slots__ = ("assigns", "bound", "calls", "name", "owner", "params", "slots")
+
+    def __init__(self, name: str | None, owner: str | None, params: dict[str, int | None]):
+        self.name = name
+        self.owner = owner
+        self.params = params
+        self.assigns: list[tuple[list[str], set[str]]] = []
+        self.calls: list[tuple[str, set[str]]] = []
+        #: (callee, slot, constructed class parts, or the bare name passed)
+        self.slots: list[tuple[str, str, list[str] | None, str | None]] = []
+        self.bound: dict[str, list[str] | None] = {}  # name -> constructor parts
+
+
+def _constructor(value: ast.AST) -> list[str] | None:
+    """``Cls(...)`` of a capitalised (dotted) name: its parts."""
+    if not isinstance(value, ast.Call):
+        return None
+    parts = _dotted(value.func)
+    return parts if parts and parts[-1][:1].isupper() else None
+
+
+class _Summariser:
+    """One recursive pass over a module: every node is visited once."""
+
+    def __init__(self) -> None:
+        self.imports: dict[str, str] = {}
+        self.scopes: list[_Scope] = []
+        self.attrs: list[tuple[str, ast.AST]] = []
+        self.classes: set[str] = set()
+
+    def run(self, tree: ast.Module) -> None:
+        module = _Scope(None, None, {})
+        self.scopes.append(module)
+        for statement in tree.body:
+            self.visit(statement, module, None)
+
+    def function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, outer: _Scope, cls: str | None
+    ) -> None:
+        for decorator in node.decorator_list:
+            self.visit(decorator, outer, None)
+        for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]:
+            self.visit(default, outer, None)
+        positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+        if (
+            cls is not None
+            and positional
+            and not any(
+                isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list
+            )
+        ):
+            positional = positional[1:]
+        params: dict[str, int | None] = {a.arg: None for a in node.args.kwonlyargs}
+        params.update({name: index for index, name in enumerate(positional)})
+        for extra in (node.args.vararg, node.args.kwarg):
+            if extra is not None:
+                params[extra.arg] = None
+        owner = cls if node.name == "__init__" and cls is not None else node.name
+        scope = _Scope(node.name, owner, params)
+        self.scopes.append(scope)
+        for statement in node.body:
+            self.visit(statement, scope, None)
+
+    def visit(self, node: ast.AST, scope: _Scope, cls: str | None) -> set[str]:
+        """Visit ``node`` in ``scope``; the names it loads (for expressions)."""
+        if isinstance(node, ast.Name):
+            return {node.id}
+        if isinstance(node, _FUNCTIONS):
+            self.function(node, scope, cls)
+            return set()
+        if isinstance(node, ast.ClassDef):
+            bases = [p[-1] for p in map(_dotted, node.bases) if p]
+            if bases:
+                self.classes.add(f"{node.name}<{','.join(bases)}")
+            for base in [*node.bases, *node.decorator_list]:
+                self.visit(base, scope, None)
+            for statement in node.body:
+                self.visit(statement, scope, node.name)
+            return set()
+        if isinstance(node, ast.Lambda):
+            return set()
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
-                    names[alias.asname] = alias.name
+                    self.imports[alias.asname] = alias.name
                 else:
                     top = alias.name.split(".")[0]
-                    names[top] = top
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return names
+                    self.imports[top] = top
+            return set()
+        if isinstance(node, ast.ImportFrom):
+            if node.module and not node.level:
+                for alias in node.names:
+                    self.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            return set()
+        if isinstance(node, ast.Call):
+            names = self.visit(node.func, scope, cls)
+            parts = _dotted(node.func)
+            argument_names: set[str] = set()
+            starred = False
+            for index, arg in enumerate(node.args):
+                found = self.visit(arg, scope, cls)
+                argument_names |= found
+                starred = starred or isinstance(arg, ast.Starred)
+                if parts and not starred:
+                    self._slot(scope, parts[-1], str(index), arg)
+            for keyword in node.keywords:
+                found = self.visit(keyword.value, scope, cls)
+                argument_names |= found
+                if parts and keyword.arg:
+                    self._slot(scope, parts[-1], keyword.arg, keyword.value)
+            if parts and argument_names:
+                scope.calls.append((parts[-1], argument_names))
+            return names | argument_names
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            value = node.value
+            loaded = self.visit(value, scope, cls) if value is not None else set()
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bound_names: list[str] = []
+            for target in targets:
+                self.visit(target, scope, cls)
+                bound_names += _target_names(target)
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    bound_names.append(target.value.id)  # `kw["distinct_id"] = user`
+                if isinstance(target, ast.Attribute) and value is not None:
+                    self.attrs.append((target.attr, value))
+            scope.assigns.append((bound_names, loaded))
+            if value is not None and not isinstance(node, ast.AugAssign):
+                made = _constructor(value)
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        seen = scope.bound.get(target.id, made)
+                        scope.bound[target.id] = made if seen == made else None
+            return loaded
+        loads: set[str] = set()
+        for child in ast.iter_child_nodes(node):
+            loads |= self.visit(child, scope, cls)
+        return loads
+
+    def _slot(self, scope: _Scope, callee: str, slot: str, value: ast.AST) -> None:
+        if isinstance(value, ast.Name):
+            scope.slots.append((callee, slot, None, value.id))
+        else:
+            made = _constructor(value)
+            if made is not None:
+                scope.slots.append((callee, slot, made, None))
+
+    def qualify(self, parts: list[str]) -> str:
+        origin = self.imports.get(parts[0])
+        return ".".join([origin, *parts[1:]]) if origin else ".".join(parts)
+
+
+def _forwards(scope: _Scope) -> set[str]:
+    tainted = {name for name in scope.params if name not in ("self", "cls")}
+    if not tainted or not scope.calls:
+        return set()
+    changed = True
+    while changed:
+        changed = False
+        for targets, loaded in scope.assigns:
+            if loaded & tainted and not tainted.issuperset(targets):
+                tainted.update(targets)
+                changed = True
+    return {callee for callee, names in scope.calls if names & tainted}
+
+
+def _arg_types(summariser: _Summariser, scope: _Scope, out: set[str]) -> None:
+    for callee, slot, made, name in scope.slots:
+        if made is None and name is not None:
+            made = scope.bound.get(name)
+        if made is not None:
+            out.add(f"{callee}:{slot}={summariser.qualify(made)}")
+        elif name is not None and scope.owner is not None and name in scope.params:
+            if name in scope.bound:
+                continue  # rebound in the function: not the parameter any more
+            position = scope.params[name]
+            where = f"{name}|{scope.owner}:{position}" if position is not None else name
+            out.add(f"{callee}:{slot}=@{scope.owner}:{where}")
 
 
 def _client_class(value: ast.AST, imports: Mapping[str, str]) -> str | None:
@@ -237,115 +344,29 @@ def _client_class(value: ast.AST, imports: Mapping[str, str]) -> str | None:
     return ".".join([origin, *parts[1:]])
 
 
-def _constructed(value: ast.AST, imports: Mapping[str, str]) -> str | None:
-    """The class ``value`` constructs, when it is ``Cls(...)`` of a capitalised name:
-    qualified through the imports, else the bare name."""
-    if not isinstance(value, ast.Call):
-        return None
-    parts = _dotted(value.func)
-    if not parts or not parts[-1][:1].isupper():
-        return None
-    origin = imports.get(parts[0])
-    return ".".join([origin, *parts[1:]]) if origin else ".".join(parts)
-
-
-def _arg_types(
-    body: Sequence[ast.AST],
-    imports: Mapping[str, str],
-    out: set[str],
-    owner: str | None = None,
-    params: Mapping[str, int | None] | None = None,
-) -> None:
-    """``callee:slot=Class`` for the arguments in ``body`` (one scope's nodes) that are
-    a constructor call or a name bound (anywhere in the scope) to one; and
-    ``callee:slot=@owner:param|position`` for a parameter of the enclosing function
-    passed on unchanged (its type is then whatever the enclosing function's callers
-    give, by name or position; ``params`` maps each to its position without ``self``)."""
-    params = params or {}
-    bound: dict[str, str | None] = {}
-    for node in body:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            made = _constructed(node.value, imports)
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    seen = bound.get(target.id, made)
-                    bound[target.id] = made if seen == made else None
-    for node in body:
-        if not isinstance(node, ast.Call):
-            continue
-        parts = _dotted(node.func)
-        if not parts:
-            continue
-        slots = [(str(i), a) for i, a in enumerate(node.args)]
-        slots += [(k.arg, k.value) for k in node.keywords if k.arg]
-        for slot, value in slots:
-            if isinstance(value, ast.Starred):
-                break
-            cls = bound.get(value.id) if isinstance(value, ast.Name) else None
-            cls = cls or _constructed(value, imports)
-            if cls is not None:
-                out.add(f"{parts[-1]}:{slot}={cls}")
-            elif (
-                owner is not None
-                and isinstance(value, ast.Name)
-                and value.id in params
-                and value.id not in bound
-            ):
-                position = params[value.id]
-                where = f"{value.id}|{owner}:{position}" if position is not None else value.id
-                out.add(f"{parts[-1]}:{slot}=@{owner}:{where}")
-
-
 def summarise(tree: ast.Module) -> FileSummary:
-    """The module's :class:`FileSummary` (see the module docstring)."""
+    """The module's :class:`FileSummary` (see the module docstring): one pass over it."""
+    summariser = _Summariser()
+    summariser.run(tree)
     forwards: dict[str, set[str]] = {}
-    attrs: set[str] = set()
     args: set[str] = set()
-    imports = _imports(tree)
-    module_nodes: list[ast.AST] = []
-    stack: list[ast.AST] = list(tree.body)
-    while stack:  # the module's own scope (class bodies included)
-        node = stack.pop()
-        module_nodes.append(node)
-        if not isinstance(node, (*_FUNCTIONS, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
-    _arg_types(module_nodes, imports, args)
-    owners: dict[int, str] = {}  # `__init__` is called by its class's name
-    classes: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            bases = [p[-1] for p in map(_dotted, node.bases) if p]
-            if bases:
-                classes.add(f"{node.name}<{','.join(bases)}")
-            for item in node.body:
-                if isinstance(item, _FUNCTIONS) and item.name == "__init__":
-                    owners[id(item)] = node.name
-    for node in ast.walk(tree):
-        if isinstance(node, _FUNCTIONS):
-            positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
-            if positional and positional[0] in ("self", "cls"):
-                positional = positional[1:]
-            params: dict[str, int | None] = {a.arg: None for a in node.args.kwonlyargs}
-            params.update({name: index for index, name in enumerate(positional)})
-            _arg_types(_body_nodes(node), imports, args, owners.get(id(node), node.name), params)
-            if node.name in _SKIP_NAMES:
-                continue
-            called = _forwards(node)
-            if called:
-                forwards.setdefault(node.name, set()).update(called)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Attribute):
-                    cls = _client_class(node.value, imports)
-                    if cls is not None:
-                        attrs.add(f"{target.attr}={cls}")
+    for scope in summariser.scopes:
+        _arg_types(summariser, scope, args)
+        if scope.name is None or scope.name in _SKIP_NAMES:
+            continue
+        called = _forwards(scope)
+        if called:
+            forwards.setdefault(scope.name, set()).update(called)
+    attrs = set()
+    for attr, value in summariser.attrs:
+        cls = _client_class(value, summariser.imports)
+        if cls is not None:
+            attrs.add(f"{attr}={cls}")
     return FileSummary(
         tuple((name, tuple(sorted(called))) for name, called in sorted(forwards.items())),
         tuple(sorted(attrs)),
         tuple(sorted(args)),
-        tuple(sorted(classes)),
+        tuple(sorted(summariser.classes)),
     )
 
 
@@ -394,6 +415,14 @@ def infer_facts(
     return ProjectFacts(frozenset(found), frozenset(attrs), frozenset(args), frozenset(subclasses))
 
 
+def _matcher(tokens: Sequence[bytes]) -> Callable[[bytes], bool]:
+    """The prefilter's matcher for ``tokens`` (one pass over a file with re2; a mention
+    on a comment line does not count)."""
+    from trackplan.linter.prefilter import TokenMatcher
+
+    return TokenMatcher(tokens)
+
+
 def project_facts(
     files: Sequence[str],
     tokens: Iterable[bytes],
@@ -414,13 +443,14 @@ def project_facts(
     summaries: dict[str, FileSummary] = {}
     facts = ProjectFacts()
     pending = list(files)
+    matcher = _matcher(wanted)
     for _ in range(_MAX_ROUNDS):
         still: list[str] = []
         for path in pending:
             data = read(path)
             if data is None:
                 continue
-            if any(token in data for token in wanted):
+            if matcher(data):
                 matched.add(path)
                 summaries[path] = summarise_one(path, data)
             else:
@@ -432,6 +462,7 @@ def project_facts(
         if not added or not pending:
             break
         wanted = tuple(added)
+        matcher = _matcher(wanted)
     return facts, matched
 
 
