@@ -167,6 +167,22 @@ class ProjectIndex:
 _NOT_SOURCE = frozenset({"tests", "test", "docs", "doc", "scripts", "examples", "venv", "env"})
 
 
+#: Class names of null objects (``NoopBackend``, ``DummyClient``): never the real client.
+_NULL_OBJECT = ("Noop", "NoOp", "Null", "Dummy", "Fake", "Mock", "Disabled", "Nop")
+
+
+def _preferred(instances: list[Instance]) -> Instance | None:
+    """The instance a factory gives for tracking: an SDK client, else the one project
+    class that is not a null object."""
+    for instance in instances:
+        if not instance.project:
+            return instance
+    real = {i.cls: i for i in instances if not i.cls.rpartition(".")[2].startswith(_NULL_OBJECT)}
+    if len(real) == 1:
+        return next(iter(real.values()))
+    return instances[0] if len({i.cls for i in instances}) == 1 else None
+
+
 def discover_source_roots(root: Path) -> list[Path]:
     """Where the project's top-level packages live when nothing is configured: ``src/``
     for a src layout; else the one top-level directory that is not a package itself but
@@ -425,14 +441,45 @@ class Resolver:
         self._active.add(qual)
         self._depth += 1
         try:
+            found_all: list[Instance] = []
             for value in scope.returns:
-                found = self.value_of(value, scope)
-                if isinstance(found, Instance):
-                    return found
+                found_all += self._instances(value, scope)
         finally:
             self._active.discard(qual)
             self._depth -= 1
-        return None
+        return _preferred(found_all)
+
+    def _instances(self, value: cst.BaseExpression, scope: Scope) -> list[Instance]:
+        """Every instance ``value`` can be: a name assigned several times (``_backend =
+        PostHogBackend()`` / ``_backend = NoopBackend()``) gives each assignment's."""
+        if isinstance(value, cst.Name):
+            entry = self.raw_lookup(value.value, scope)
+            owner: Scope | None = scope
+            while owner is not None and value.value not in owner.names:
+                owner = owner.parent
+            if isinstance(entry, Lazy) and owner is not None:
+                assigns = [
+                    a
+                    for a in owner.assigns.get(value.value, [])
+                    if not (isinstance(a.value, cst.Name) and a.value.value == "None")
+                ]
+                if len(assigns) > 1:
+                    # what is constructed, not a declared type (a Protocol, a base) that
+                    # a setter's parameter carries
+                    made = [
+                        self.value_of(a.value, a.scope)
+                        for a in assigns
+                        if isinstance(a.value, cst.Call)
+                    ]
+                    instances = [i for i in made if isinstance(i, Instance)]
+                    if _preferred(instances) is not None:
+                        return instances
+                    out = [self.value_of(a.value, a.scope) for a in assigns if a.value]
+                    instances = [i for i in out if isinstance(i, Instance)]
+                    if instances:
+                        return instances
+        single = self.value_of(value, scope)
+        return [single] if isinstance(single, Instance) else []
 
     def instance_of_class(self, cls: Binding | None) -> Binding | None:
         if isinstance(cls, ClassInfo):

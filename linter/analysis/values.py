@@ -75,6 +75,8 @@ def event_class_names(
     (or dataclass field default) ``attribute``, or the class name for ``__name__``.
     ``expr`` is ``SignedUp(...)`` or a name bound to one."""
     found = resolver.resolve(expr, scope)
+    if isinstance(found, Const) and attribute == "value":
+        return [found.value]  # `Event.SIGNED_UP` of a str Enum sent as `event.value`
     info: Binding | None = None
     if isinstance(found, Instance) and found.project:
         info = resolver.project_qual(found.cls)
