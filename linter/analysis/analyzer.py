@@ -24,7 +24,11 @@ from trackplan.linter.analysis.pruning import Prepared, prunable, prune
 from trackplan.linter.analysis.resolver import ProjectIndex, Resolver
 from trackplan.linter.analysis.sdk_table import CallRow, builtin_rows, call_names, wrapper_rows
 from trackplan.linter.analysis.triggers import trigger_tokens
-from trackplan.linter.analysis.versions import PosthogVersion, detect_posthog_version
+from trackplan.linter.analysis.versions import (
+    PosthogVersion,
+    declared_posthog_version,
+    detect_posthog_version,
+)
 from trackplan.registry.diagnostics import Diagnostic
 from trackplan.registry.plan import Plan
 from trackplan.registry.rules import diagnostic
@@ -45,13 +49,20 @@ class ProjectAnalyzer:
         self.root = Path(root)
         self.settings = settings if settings is not None else AnalysisSettings()
         self.plan = plan
+        roots = [self.root / r for r in self.settings.source_roots]
+        self.index = ProjectIndex(self.root, roots or None)
         self.version: PosthogVersion = detect_posthog_version(
             self.root, self.settings.posthog_version
         )
+        if self.version.source in ("installed", "latest"):
+            # a monorepo declares it next to its package (packages/sdk/pyproject.toml)
+            for base in self.index.search_roots:
+                declared = declared_posthog_version(base) if base != self.index.root else None
+                if declared is not None:
+                    self.version = declared
+                    break
         self.table: dict[str, CallRow] = builtin_rows(self.version.major)
         self.table.update(wrapper_rows(dict(self.settings.wrappers)))
-        roots = [self.root / r for r in self.settings.source_roots]
-        self.index = ProjectIndex(self.root, roots or None)
         base_names = call_names(self.table)
         facts = self.settings.facts
         if facts is None and self.settings.infer_wrappers:

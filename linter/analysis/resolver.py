@@ -63,9 +63,10 @@ class ProjectIndex:
         known = self._tops.get(top)
         if known is None:
             known = self.find(top) is not None or any(
-                (base / top).is_dir() and any((base / top).glob("*.py"))
+                (base / top).is_dir()
+                and (any((base / top).glob("*.py")) or _holds_packages(base / top))
                 for base in self.search_roots
-            )
+            )  # a namespace package: its modules, or packages, inside
             self._tops[top] = known
         return known
 
@@ -187,7 +188,8 @@ def discover_source_roots(root: Path) -> list[Path]:
     """Where the project's top-level packages live when nothing is configured: ``src/``
     for a src layout; else the one top-level directory that is not a package itself but
     holds packages (``backend/app/__init__.py``), when there is exactly one and the root
-    holds no package; and always the root itself, last."""
+    holds no package; else, in a monorepo, every second-level directory holding packages
+    (``packages/sdk/sdk_pkg/__init__.py``); and always the root itself, last."""
     src = root / "src"
     if src.is_dir() and not (src / "__init__.py").is_file():
         return [src, root]
@@ -197,19 +199,46 @@ def discover_source_roots(root: Path) -> list[Path]:
         return [root]
     if any((p / "__init__.py").is_file() for p in tops):
         return [root]
-    holders = [
-        p
-        for p in tops
-        if p.name not in _NOT_SOURCE and not (p / "pyvenv.cfg").exists() and _holds_packages(p)
-    ]
-    return [holders[0], root] if len(holders) == 1 else [root]
+    candidates = [p for p in tops if _may_hold_source(p)]
+    holders = [p for p in candidates if _holds_packages(p, 0)]
+    if len(holders) == 1:
+        return [holders[0], root]
+    if holders:
+        return [root]
+    # a monorepo: `packages/<project>/<package>/__init__.py` (namespace packages too), in
+    # project directories (a pyproject.toml, setup.py or setup.cfg) one level deeper
+    nested: list[Path] = []
+    for top in sorted(candidates)[:50]:
+        try:
+            inner = sorted(p for p in top.iterdir() if p.is_dir() and _may_hold_source(p))
+        except OSError:
+            continue
+        nested += [p for p in inner[:100] if _is_project(p) and _holds_packages(p)]
+    return [*nested, root]
 
 
-def _holds_packages(directory: Path) -> bool:
+def _is_project(directory: Path) -> bool:
+    return any((directory / n).is_file() for n in ("pyproject.toml", "setup.py", "setup.cfg"))
+
+
+def _may_hold_source(directory: Path) -> bool:
+    return (
+        not directory.name.startswith((".", "_"))
+        and directory.name not in _NOT_SOURCE
+        and not (directory / "__init__.py").is_file()
+        and not (directory / "pyvenv.cfg").exists()
+    )
+
+
+def _holds_packages(directory: Path, depth: int = 1) -> bool:
+    """Does ``directory`` hold a package (or a namespace package holding one)?"""
     try:
-        return any((p / "__init__.py").is_file() for p in directory.iterdir() if p.is_dir())
+        children = [p for p in directory.iterdir() if p.is_dir() and p.name.isidentifier()]
     except OSError:
         return False
+    if any((p / "__init__.py").is_file() for p in children):
+        return True
+    return depth > 0 and any(_holds_packages(p, depth - 1) for p in children[:20])
 
 
 def _names_only(source: bytes) -> bytes | None:
