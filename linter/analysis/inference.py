@@ -727,5 +727,37 @@ def flows_of_call(
     is the forwarding call, not reported)?"""
     if function_scope.node is None:
         return False
-    found = flows(_Function(function_scope, resolver), row, bound, arguments)
-    return _forwards_something(found, row)
+    function = _Function(function_scope, resolver)
+    found = flows(function, row, bound, arguments)
+    if _forwards_something(found, row):
+        return True
+    # an event built inside the wrapper from what it was given (`batched =
+    # self.pending.merge(event)`; `capture(batched.name)`) is its callers' event too
+    event = bound.first("event")
+    return event is not None and bool(_names(event) & _derived(function))
+
+
+def _names(node: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            found.add(current.value)
+        stack.extend(current.children)
+    return found
+
+
+def _derived(function: _Function) -> set[str]:
+    """The parameters and the locals assigned from expressions that mention them."""
+    tainted = set(function.params) | {n for n in (function.varargs, function.varkw) if n}
+    changed = True
+    while changed:
+        changed = False
+        for name, assigns in function.scope.assigns.items():
+            if name in tainted:
+                continue
+            if any(a.value is not None and _names(a.value) & tainted for a in assigns):
+                tainted.add(name)
+                changed = True
+    return tainted

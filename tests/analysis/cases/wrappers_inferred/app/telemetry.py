@@ -71,3 +71,20 @@ class Recorder:
 
     def capture_event(self, name, user_id=None, properties=None):
         self.events.append(name)
+
+
+class Batcher:
+    """A wrapper sending what it was given, or an event object built from it."""
+
+    def __init__(self):
+        self.pending = {}
+
+    def capture(self, event, user):
+        if event.batch_key not in self.pending:
+            self._send(event, user)
+            return
+        merged = self.pending[event.batch_key].merge(event)
+        self._send(merged, user)
+
+    def _send(self, event, user):
+        client.capture(event.name, distinct_id=user)
