@@ -260,7 +260,45 @@ class _Function:
         if self._is_builtin_call(expr, "str"):
             assert isinstance(expr, cst.Call)
             return self.template(expr.args[0].value, depth + 1)
+        if isinstance(expr, cst.Call):
+            return self._helper_template(expr, depth)
         return None
+
+    def _helper_template(self, call: cst.Call, depth: int) -> str | None:
+        """``_build_event_key(category, noun, verb)`` of a project helper whose one
+        ``return`` is a template over its own parameters: that template, its fields
+        replaced by what this call passes."""
+        callee = self.resolver.resolve(call.func, self.scope)
+        if not isinstance(callee, (Ref, Method)) or not callee.project:
+            return None
+        helper = self.resolver.function_scope(callee.qual)
+        if helper is None or helper.node is None or len(helper.returns) != 1:
+            return None
+        inner = _Function(helper, self.resolver)
+        shape = inner.template(helper.returns[0], depth + 1)
+        if shape is None:
+            return None
+        positional = [a.value for a in call.args if not a.keyword and not a.star]
+        keywords = {a.keyword.value: a.value for a in call.args if a.keyword and not a.star}
+        names = [
+            p.name.value for p in [*helper.node.params.posonly_params, *helper.node.params.params]
+        ]
+        if inner.method and names:
+            names = names[1:]
+        given = dict(zip(names, positional, strict=False)) | keywords
+        out = ""
+        for literal, field_name, spec, conversion in string.Formatter().parse(shape):
+            out += _escape(literal)
+            if field_name is None:
+                continue
+            value = given.get(field_name)
+            if value is None or spec or conversion:
+                return None
+            piece = self.template(value, depth + 1)
+            if piece is None:
+                return None
+            out += piece
+        return out
 
     def _constant(self, expr: cst.BaseExpression) -> str | None:
         from trackplan.linter.analysis.bindings import Const

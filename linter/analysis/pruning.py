@@ -146,6 +146,8 @@ def _may_return_client(value: ast.expr, module_names: frozenset[str]) -> bool:
     """Could this ``return`` make its function a client factory? (``return Posthog(...)``,
     ``return _client`` of a module global, ``return app.state.client``.) Such functions
     keep their bodies: the resolver reads what they return."""
+    if isinstance(value, ast.JoinedStr):
+        return True  # an event-name helper: `return f"{category}:{noun}:{verb}"`
     for node in ast.walk(value):
         if isinstance(node, ast.Attribute) and node.attr == "__name__":
             return True  # `name` properties of event classes: `self.__class__.__name__`

@@ -88,3 +88,12 @@ class Batcher:
 
     def _send(self, event, user):
         client.capture(event.name, distinct_id=user)
+
+
+def _event_key(category, noun, verb):
+    return f"{category}:{noun}_{verb}"
+
+
+def product_event(user, category, noun, verb):
+    # the event is built by a helper from the parameters: a template
+    posthog.capture(_event_key(category, noun, verb), distinct_id=user)

@@ -28,3 +28,9 @@ def signup(user, name):
     Telemetry.group("company", "acme")
     args = ("file_exported", user.id)
     capture_client_event(*args)
+
+
+def product(user):
+    from app.telemetry import product_event
+
+    product_event(user.id, "billing", "plan", "purchased")
