@@ -79,7 +79,7 @@ class Config:
 
     root: Path
     plan: Path | None = None
-    wrappers: Mapping[str, str] = field(default_factory=dict)
+    wrappers: Mapping[str, str | Mapping[str, str]] = field(default_factory=dict)
     policy: RulePolicy = field(default_factory=RulePolicy)
     exclude: tuple[str, ...] = ()
     posthog_version: str | None = None
@@ -87,6 +87,8 @@ class Config:
     #: Default mode of ``trackplan diff`` / ``check --against`` (``compatibility``).
     compatibility: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    #: Directories (relative to ``root``) holding the top-level packages (``src``).
+    src: tuple[str, ...] = ()
 
     def with_overrides(
         self,
@@ -234,6 +236,7 @@ def _build(table: Mapping[str, Any], source: Path) -> Config:
         source=source,
         compatibility=table.get("compatibility"),
         max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
+        src=tuple(table.get("src", ())),
     )
 
 
@@ -349,7 +352,37 @@ def _explain(error: Any) -> list[tuple[_Key, str]]:
         return [(key, f"{_shown(error.instance)} {expected}")]
     if kind == "MinLength":
         return [(key, "must not be empty")]
+    if kind == "AnyOf" and top == "wrappers":
+        return [(key, _wrapper_problem(error.instance))]
     return [(key, str(error.message))]
+
+
+_WRAPPER_KEYS = ("signature", "event", "event-class")
+
+
+def _wrapper_problem(value: object) -> str:
+    """Why a ``[tool.trackplan.wrappers]`` value is refused (a string or a table)."""
+    if isinstance(value, str):
+        return f"{value!r} {_PATTERN_HINTS['wrappers']}"
+    if not isinstance(value, dict):
+        return f"must be a signature string or a table, got {_describe(value)}"
+    for name in value:
+        if name not in _WRAPPER_KEYS:
+            hint = difflib.get_close_matches(str(name), _WRAPPER_KEYS, n=1)
+            suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+            return f"unknown key {name!r}{suffix}; a wrapper table has {', '.join(_WRAPPER_KEYS)}"
+    if "signature" not in value:
+        return 'needs a signature, like { signature = "(user)", event = "user_signed_up" }'
+    for name in _WRAPPER_KEYS:
+        item = value.get(name)
+        if item is not None and not isinstance(item, str):
+            return f"{name} must be a string, got {_describe(item)}"
+    signature = value["signature"]
+    if not re.fullmatch(r"\s*\(.*\)\s*", signature):
+        return f"signature {signature!r} {_PATTERN_HINTS['wrappers']}"
+    if "event" in value and not value["event"]:
+        return "event must not be empty"
+    return f"event-class {value.get('event-class')!r} is not an attribute name"
 
 
 @cache

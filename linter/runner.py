@@ -60,6 +60,7 @@ from trackplan.registry.fileio import InputFileError
 from trackplan.registry.rules import diagnostic
 
 if TYPE_CHECKING:
+    from trackplan.linter.analysis.forwarding import ProjectFacts
     from trackplan.linter.analysis.model import TrackingCall
     from trackplan.registry.plan import Plan
 
@@ -315,9 +316,10 @@ def run_lint(
     started_ns = time.time_ns()
     root = config.root
     files = discover(paths, root, config.exclude, check_files=False)
-    key = settings_digest(config)
+    facts = _project_facts(config, paths, files, use_cache)
+    key = digest_parts([settings_digest(config), facts.digest(), f"src={config.src}"])
     cache = LintCache(root, key) if use_cache else None
-    tokens = _tokens(config, cache, key)
+    tokens = tuple(sorted({*_tokens(config, cache, key), *facts.tokens()}))
     if cache:
         cache.load_index(digest_parts(t.decode("utf-8", "surrogateescape") for t in tokens))
     found = _Findings(root)
@@ -326,6 +328,7 @@ def run_lint(
         config,
         max(1, min(jobs or _default_jobs(), len(files))),
         lambda: _plan_for_run(config, cache, key, needed=True),
+        facts,
     )
     matched = 0
     misses: dict[str, str] = {}  # path -> content digest of the files analysed
@@ -375,6 +378,31 @@ def run_lint(
         files_scanned=len(files),
         files_parsed=len(misses),
         files_matched=matched,
+    )
+
+
+def _project_facts(
+    config: Config, paths: Sequence[Path], files: Sequence[str], use_cache: bool
+) -> ProjectFacts:
+    """Wrapper inference's whole-project pass (see :mod:`trackplan.linter.project_pass`):
+    over every file of the project, also when only some paths are linted (a wrapper is
+    often defined in a file the run does not look at)."""
+    from trackplan.linter.analysis.triggers import trigger_tokens
+    from trackplan.linter.project_pass import facts_for_run
+    from trackplan.linter.workers import _call_names
+
+    _check_wrappers(config)
+    root = config.root
+    everything = files
+    if not any(Path(p).resolve() == root for p in paths):
+        everything = discover([root], root, config.exclude)
+    python = [f for f in everything if f.endswith(".py")]
+    return facts_for_run(
+        root,
+        python,
+        trigger_tokens(config.wrappers),
+        _call_names(config),
+        use_cache=use_cache,
     )
 
 

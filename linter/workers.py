@@ -36,6 +36,7 @@ from trackplan.registry.fileio import InputFileError
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from trackplan.linter.analysis.forwarding import ProjectFacts
     from trackplan.registry.plan import Plan
 
 __all__ = [
@@ -58,12 +59,16 @@ _LIMIT = DEFAULT_MAX_FILE_SIZE  # the run's max-file-size, set in each worker
 KILL_HOOK_ENV = "TRACKPLAN_TEST_KILL_WORKER_ON"
 
 
-def _make_analyzer(config: Config, plan: Plan | None) -> Any:
-    """The project's analyzer; a wrapper signature it refuses is a config error."""
+def _make_analyzer(config: Config, plan: Plan | None, facts: ProjectFacts | None = None) -> Any:
+    """The project's analyzer; a wrapper signature it refuses is a config error.
+    ``facts``: the run's whole-project pass (None: the analyzer runs it itself)."""
     from trackplan.linter.analysis import AnalysisSettings, ProjectAnalyzer, SignatureError
 
     settings = AnalysisSettings(
-        wrappers=dict(config.wrappers), posthog_version=config.posthog_version
+        wrappers=dict(config.wrappers),
+        posthog_version=config.posthog_version,
+        facts=facts,
+        source_roots=config.src,
     )
     try:
         return ProjectAnalyzer(config.root, settings, plan)
@@ -81,7 +86,7 @@ def _wrapper_error(config: Config, message: str) -> ConfigError:
     return ConfigError([ConfigProblem(str(config.source), line, column, dotted, message)])
 
 
-def _init_worker(config: Config, plans: Any) -> None:
+def _init_worker(config: Config, plans: Any, facts: ProjectFacts | None = None) -> None:
     """Start-up of a worker process: import the analyzer (libcst, the slow part) while
     the parent is still loading the plan, then take the plan from ``plans``."""
     import queue
@@ -102,13 +107,15 @@ def _init_worker(config: Config, plans: Any) -> None:
             return
     if kind == "plan":
         with contextlib.suppress(Exception):  # a task then reports the failure
-            _WORKER = _make_analyzer(config, plan)
+            _WORKER = _make_analyzer(config, plan, facts)
 
 
-def _init_isolated_worker(config: Config, plan: Plan | None) -> None:
+def _init_isolated_worker(
+    config: Config, plan: Plan | None, facts: ProjectFacts | None = None
+) -> None:
     global _WORKER, _LIMIT
     _LIMIT = config.max_file_size
-    _WORKER = _make_analyzer(config, plan)
+    _WORKER = _make_analyzer(config, plan, facts)
 
 
 def _analyze(
@@ -242,8 +249,15 @@ class _Workers:
     sooner by one warm worker than by two that both import libcst first).
     """
 
-    def __init__(self, config: Config, jobs: int, load_plan: Callable[[], Plan | None]) -> None:
+    def __init__(
+        self,
+        config: Config,
+        jobs: int,
+        load_plan: Callable[[], Plan | None],
+        facts: ProjectFacts | None = None,
+    ) -> None:
         self.config = config
+        self.facts = facts
         self.jobs = jobs
         self.load_plan = load_plan
         self.plan: Plan | None = None
@@ -308,7 +322,10 @@ class _Workers:
         plans = context.Queue()
         plans.cancel_join_thread()  # never wait at exit for a worker that did not start
         executor = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(self.config, plans)
+            workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(self.config, plans, self.facts),
         )
         pool = _Pool(executor, workers)  # launches the workers: they import libcst meanwhile
         self._pools.append(pool)
@@ -348,7 +365,9 @@ class _Workers:
 
         if self._recovery is None:
             self._recovery = ProcessPoolExecutor(
-                1, initializer=_init_isolated_worker, initargs=(self.config, self.plan)
+                1,
+                initializer=_init_isolated_worker,
+                initargs=(self.config, self.plan, self.facts),
             )
         try:
             outcome: _Outcome = self._recovery.submit(
@@ -373,3 +392,15 @@ class _Workers:
         if self._recovery is not None:
             self._recovery.shutdown(wait=True, cancel_futures=True)
             self._recovery = None
+
+
+def _call_names(config: Config, facts: ProjectFacts | None = None) -> frozenset[str]:
+    """The analyzer's :attr:`~trackplan.linter.analysis.ProjectAnalyzer.call_names`,
+    worked out the same way without importing libcst."""
+    from trackplan.linter.analysis.sdk_table import builtin_rows, call_names, wrapper_rows
+    from trackplan.linter.analysis.versions import detect_posthog_version
+
+    version = detect_posthog_version(config.root, config.posthog_version)
+    table = builtin_rows(version.major)
+    table.update(wrapper_rows(dict(config.wrappers)))
+    return call_names(table) | (facts.wrapper_names if facts is not None else frozenset())

@@ -9,21 +9,27 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from trackplan.linter.analysis.calls import CallFact, Outline, find_calls
 from trackplan.linter.analysis.checks import CallChecker, Finding
+from trackplan.linter.analysis.forwarding import ProjectFacts, iter_python_files, scan_project
 from trackplan.linter.analysis.guards import libcst_refusal
+from trackplan.linter.analysis.inference import InferredWrapper, WrapperInference
 from trackplan.linter.analysis.model import AnalysisSettings, FileAnalysis, TrackingCall
 from trackplan.linter.analysis.positions import ast_positions
 from trackplan.linter.analysis.pruning import Prepared, prunable, prune
 from trackplan.linter.analysis.resolver import ProjectIndex, Resolver
 from trackplan.linter.analysis.sdk_table import CallRow, builtin_rows, call_names, wrapper_rows
 from trackplan.linter.analysis.triggers import trigger_tokens
-from trackplan.linter.analysis.versions import PosthogVersion, detect_posthog_version
+from trackplan.linter.analysis.versions import (
+    PosthogVersion,
+    declared_posthog_version,
+    detect_posthog_version,
+)
 from trackplan.linter.limits import SOURCE_READ_MAX_BYTES
 from trackplan.registry.diagnostics import Diagnostic
 from trackplan.registry.fileio import InputFileError, read_bytes_capped
@@ -46,18 +52,64 @@ class ProjectAnalyzer:
         self.root = Path(root)
         self.settings = settings if settings is not None else AnalysisSettings()
         self.plan = plan
+        roots = [self.root / r for r in self.settings.source_roots]
+        self.index = ProjectIndex(self.root, roots or None)
         self.version: PosthogVersion = detect_posthog_version(
             self.root, self.settings.posthog_version
         )
+        if self.version.source in ("installed", "latest"):
+            # a monorepo declares it next to its package (packages/sdk/pyproject.toml)
+            for base in self.index.search_roots:
+                declared = declared_posthog_version(base) if base != self.index.root else None
+                if declared is not None:
+                    self.version = declared
+                    break
         self.table: dict[str, CallRow] = builtin_rows(self.version.major)
         self.table.update(wrapper_rows(dict(self.settings.wrappers)))
-        self.index = ProjectIndex(self.root)
-        #: The last names of the table's targets: a call can only match one of these.
-        self.call_names = call_names(self.table)
+        base_names = call_names(self.table)
+        facts = self.settings.facts
+        if facts is None and self.settings.infer_wrappers:
+            facts = scan_project(self.root, self.settings.wrappers, base_names)
+        self.facts = facts if facts is not None else ProjectFacts()
+        self.index.client_attrs = self.facts.client_attr_classes()
+        self.index.param_types = self.facts.param_types()
+        self.inference = WrapperInference(
+            self.index, self.table, base_names, self.facts.wrapper_names, self.facts.subclasses
+        )
+        #: The last names of the table's targets and of the candidate wrappers: a call
+        #: can only match one of these.
+        self.call_names = base_names | self.facts.wrapper_names
 
     def trigger_tokens(self) -> tuple[bytes, ...]:
         """Bytes one of which every file holding a tracking call contains."""
-        return trigger_tokens(self.settings.wrappers)
+        return tuple(sorted({*trigger_tokens(self.settings.wrappers), *self.facts.tokens()}))
+
+    def inferred_wrappers(self, files: Iterable[Path] | None = None) -> list[InferredWrapper]:
+        """Every candidate the whole-project pass named that is a wrapper, examined now
+        (``trackplan lint --show-wrappers``, ``init``), sorted by qualified name; among
+        ``files`` (default: every Python file under the root). Functions nested in
+        other functions are left out (only their enclosing function calls them)."""
+        found: dict[str, InferredWrapper] = {}
+        defs = tuple(f"def {name}(".encode() for name in self.facts.wrapper_names)
+        for path in iter_python_files(self.root) if files is None else files:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if not any(d in data for d in defs):
+                continue
+            name, _ = self.index.module_name(path)
+            module = self.index.load_full(name, self.call_names)
+            if module is None:
+                continue
+            for qual, scope in sorted(module.defs.items()):
+                if scope.parent is not module.scope:
+                    continue  # a function nested in another is only called from there
+                if self.inference.is_candidate(qual):
+                    wrapper = self.inference.wrapper(qual)
+                    if wrapper is not None:
+                        found[qual] = wrapper
+        return [found[q] for q in sorted(found)]
 
     def analyze_file(self, path: Path, prepared: Prepared | None = None) -> FileAnalysis:
         """Findings, tracking calls and cache dependencies of one file; never raises.
@@ -142,7 +194,7 @@ class ProjectAnalyzer:
         module = self.index.register(name, path, tree, is_package)
         try:
             resolver = Resolver(self.index)
-            facts, total_calls = find_calls(module, resolver, self.table, outline)
+            facts, total_calls = find_calls(module, resolver, self.table, outline, self.inference)
             result = FileAnalysis()
             if facts:
                 ranges = _Ranges(source, tree, cpython_tree, total_calls, facts)

@@ -79,6 +79,8 @@ class ClassInfo:
     bases: tuple[cst.BaseExpression, ...]
     attrs: dict[str, Entry] = field(default_factory=dict)
     methods: set[str] = field(default_factory=set)
+    classmethods: set[str] = field(default_factory=set)
+    staticmethods: set[str] = field(default_factory=set)
 
 
 Binding = Ref | Instance | Method | Const | Unknown | ClassInfo
@@ -93,6 +95,9 @@ class Lazy:
     annotation: cst.BaseExpression | None = None
     result: Binding | None = None
     busy: bool = False
+    #: An unannotated parameter: ``(callee, slot)`` keys of the project's call sites
+    #: (position without ``self``, and name) that may say what it is given.
+    param: tuple[str, ...] | None = None
 
 
 Entry = Binding | Lazy
@@ -112,13 +117,34 @@ class Scope:
     params: tuple[str, ...] = ()
     class_info: ClassInfo | None = None
     qual: str = ""
+    node: cst.FunctionDef | None = None
+    #: Every assignment of each local, in source order (reaching definitions use them).
+    assigns: dict[str, list[Lazy]] = field(default_factory=dict)
+    #: ``kw["key"] = value`` assignments, by dict name and key.
+    items: dict[str, dict[str, cst.BaseExpression]] = field(default_factory=dict)
+    #: The values of the function's ``return`` statements (client factories).
+    returns: list[cst.BaseExpression] = field(default_factory=list)
 
     def bind(self, name: str, entry: Entry) -> None:
         target = self.module.scope if name in self.globals else self
+        if isinstance(entry, Lazy):
+            target.assigns.setdefault(name, []).append(entry)
         old = target.names.get(name)
         if old is not None and _is_none(entry) and not _is_none(old):
             return  # `x = None` does not hide the real client assigned elsewhere
+        _keep_annotation(old, entry)
         target.names[name] = entry
+
+
+def _keep_annotation(old: Entry | None, new: Entry) -> None:
+    """``x: Posthog | None = None`` then ``x = make()``: the declared type still holds."""
+    if (
+        isinstance(old, Lazy)
+        and isinstance(new, Lazy)
+        and old.annotation is not None
+        and new.annotation is None
+    ):
+        new.annotation = old.annotation
 
 
 def _is_none(entry: Entry) -> bool:
@@ -140,6 +166,10 @@ class ModuleInfo:
     is_package: bool = False
     scope: Scope = field(init=False)
     functions: dict[int, Scope] = field(default_factory=dict)
+    #: Function scopes by qualified name (``app.clients.get_client``).
+    defs: dict[str, Scope] = field(default_factory=dict)
+    #: ``obj.attr = value`` assignments on anything but ``self``, by attribute name.
+    attr_values: dict[str, list[Lazy]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.scope = Scope(self)
@@ -292,6 +322,8 @@ class _Collector:
         elif isinstance(node, cst.AugAssign):
             for name in _target_names(node.target):
                 self.bind(name, Unknown())
+        elif isinstance(node, cst.Return) and node.value is not None:
+            self.scope.returns.append(node.value)
 
     def assign(self, target: cst.BaseExpression, entry: Lazy) -> None:
         if isinstance(target, cst.Name):
@@ -306,7 +338,20 @@ class _Collector:
             attrs = self.scope.class_info.attrs
             old = attrs.get(target.attr.value)
             if old is None or not (_is_none(entry) and not _is_none(old)):
+                _keep_annotation(old, entry)
                 attrs[target.attr.value] = entry
+        elif isinstance(target, cst.Attribute):
+            self.scope.module.attr_values.setdefault(target.attr.value, []).append(entry)
+        elif (
+            isinstance(target, cst.Subscript)
+            and isinstance(target.value, cst.Name)
+            and len(target.slice) == 1
+            and isinstance(target.slice[0].slice, cst.Index)
+            and isinstance(target.slice[0].slice.value, cst.SimpleString)
+        ):
+            key = target.slice[0].slice.value.evaluated_value
+            if isinstance(key, str) and entry.value is not None:
+                self.scope.items.setdefault(target.value.value, {})[key] = entry.value
         else:
             for name in _target_names(target):
                 self.bind(name, Unknown())
@@ -316,6 +361,11 @@ class _Collector:
         qual = f"{qual_base}.{node.name.value}" if qual_base else node.name.value
         if self.class_info is not None:
             self.class_info.methods.add(node.name.value)
+            decorators = {_dotted(d.decorator) for d in node.decorators}
+            if "classmethod" in decorators:
+                self.class_info.classmethods.add(node.name.value)
+            if "staticmethod" in decorators:
+                self.class_info.staticmethods.add(node.name.value)
             self.class_info.attrs[node.name.value] = Ref(qual, True)
             parent = self.scope
         else:
@@ -344,17 +394,24 @@ def collect_function(
     existing = module.functions.get(id(node))
     if existing is not None:
         return existing
-    scope = Scope(module, parent, class_info=class_info, qual=qual)
+    scope = Scope(module, parent, class_info=class_info, qual=qual, node=node)
     module.functions[id(node)] = scope
+    module.defs.setdefault(qual, scope)
     params = node.params
     every = [*params.posonly_params, *params.params, *params.kwonly_params]
     star = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
     scope.params = tuple(p.name.value for p in [*every, *star])
     decorators = {_dotted(d.decorator) for d in node.decorators}
     self_name: str | None = None
+    # call sites name a constructor by its class, a method or function by its name
+    callee = node.name.value
+    if callee == "__init__" and class_info is not None:
+        callee = class_info.qual.rpartition(".")[2]
+    skipped = 0
     for index, param in enumerate(every):
         name = param.name.value
         if index == 0 and class_info is not None and "staticmethod" not in decorators:
+            skipped = 1
             if "classmethod" in decorators:
                 scope.names[name] = class_info
             else:
@@ -362,7 +419,13 @@ def collect_function(
                 self_name = name
             continue
         note = param.annotation.annotation if param.annotation is not None else None
-        scope.names[name] = Lazy(None, parent, note) if note is not None else Unknown()
+        if note is not None:
+            scope.names[name] = Lazy(None, parent, note)
+            continue
+        keys = [f"{callee}:{name}"]
+        if param in params.params or param in params.posonly_params:
+            keys.append(f"{callee}:{index - skipped}")
+        scope.names[name] = Lazy(None, parent, None, param=tuple(keys))
     for param in star:
         scope.names[param.name.value] = Unknown()
     collector = _Collector(importer, scope, None)

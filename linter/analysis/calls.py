@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 from trackplan.linter.analysis.bindings import Method, ModuleInfo, Ref, Scope
+from trackplan.linter.analysis.inference import WrapperInference, call_arguments, flows_of_call
 from trackplan.linter.analysis.resolver import Resolver
 from trackplan.linter.analysis.sdk_table import CallRow
 from trackplan.linter.analysis.signatures import BoundCall
@@ -47,6 +48,8 @@ class _Frame:
     passthrough: frozenset[str] = frozenset()
     identified: bool = False
     facts: list[CallFact] = field(default_factory=list)
+    inferred: bool = False
+    """The function is an inferred wrapper: its forwarding calls are not reported."""
 
 
 @dataclass(frozen=True)
@@ -141,13 +144,17 @@ class _CallFinder(cst.CSTVisitor):
         resolver: Resolver,
         table: Mapping[str, CallRow],
         outline: Outline | None = None,
+        inference: WrapperInference | None = None,
     ) -> None:
         self.module = module
         self.resolver = resolver
         self.table = table
+        self.inference = inference
         self.frames = [_Frame(module.scope)]
         self.facts: list[CallFact] = []
         self.names = frozenset(target.rpartition(".")[2] for target in table)
+        if inference is not None:
+            self.names |= inference.candidates
         self.call_count = 0
         self.bodies: dict[int, list[_Step]] = {}
         if outline is not None and module.tree is not None:
@@ -176,7 +183,13 @@ class _CallFinder(cst.CSTVisitor):
             if row is not None and row.sdk is None
             else frozenset()
         )
-        self.frames.append(_Frame(scope, passthrough))
+        inferred = (
+            row is None
+            and self.inference is not None
+            and self.inference.is_candidate(scope.qual)
+            and self.inference.wrapper(scope.qual) is not None
+        )
+        self.frames.append(_Frame(scope, passthrough, inferred=inferred))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.frames.pop()
@@ -190,26 +203,26 @@ class _CallFinder(cst.CSTVisitor):
         callee = self.resolver.resolve(node.func, frame.scope)
         if not isinstance(callee, (Ref, Method)):
             return
-        row = self.table.get(callee.qual)
-        if row is None or (row.sdk is not None and callee.project):
+        if self.inference is not None:
+            row = self.inference.inner_row(callee, self.resolver)
+        else:
+            row = self.table.get(callee.qual)
+            if row is not None and row.sdk is not None and callee.project:
+                row = None
+        if row is None:
             return
         if row.kind == "identify_context":
             frame.identified = True
-        positional: list[cst.BaseExpression] = []
-        keywords: dict[str, cst.BaseExpression] = {}
-        star_args = star_kwargs = False
-        for arg in node.args:
-            if arg.star == "*":
-                star_args = True
-            elif arg.star == "**":
-                star_kwargs = True
-            elif arg.keyword is not None:
-                keywords[arg.keyword.value] = arg.value
-            elif not star_args:
-                positional.append(arg.value)
-        bound = row.signature.bind(positional, keywords, bound_method=isinstance(callee, Method))
+        arguments = call_arguments(node, frame.scope, self.resolver)
+        positional = arguments.positional
+        star_args, star_kwargs = arguments.star_args, arguments.star_kwargs
+        bound = row.signature.bind(
+            positional, arguments.keywords, bound_method=isinstance(callee, Method)
+        )
         if frame.passthrough and _passes_through(node, row, bound, frame.passthrough):
             return  # the SDK call inside a declared wrapper: the wrapper's callers are checked
+        if frame.inferred and flows_of_call(frame.scope, self.resolver, row, bound, arguments):
+            return  # the forwarding call inside an inferred wrapper: its callers are checked
         self.facts.append(
             CallFact(
                 node,
@@ -271,11 +284,12 @@ def find_calls(
     resolver: Resolver,
     table: Mapping[str, CallRow],
     outline: Outline | None = None,
+    inference: WrapperInference | None = None,
 ) -> tuple[list[CallFact], int]:
     """Every tracking call in ``module`` (its tree must be set), in source order, and
     the number of calls of any kind in the module (each call's pre-order index among
     them is its :attr:`CallFact.index`)."""
     assert module.tree is not None
-    finder = _CallFinder(module, resolver, table, outline)
+    finder = _CallFinder(module, resolver, table, outline, inference)
     module.tree.visit(finder)
     return finder.facts, finder.call_count

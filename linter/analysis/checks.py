@@ -8,6 +8,7 @@ once positions are known. Codes and default severities come from the rule catalo
 from __future__ import annotations
 
 import difflib
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from trackplan.linter.analysis.values import (
     PropItem,
     Props,
     distinct_id_literals,
+    event_class_names,
     event_names,
     json_type,
     literal_value,
@@ -48,6 +50,7 @@ def is_posthog_event(name: str) -> bool:
 
 
 _PERSON_KINDS = frozenset({"set", "set_once", "identify"})
+_MAX_NAMES = 32
 _EMPTY = cst.Module([])
 
 
@@ -118,6 +121,16 @@ class CallChecker:
             )
             return result
         if "event" in row.signature.roles() and fact.bound.first("event") is None:
+            if fact.star_args:
+                # `track(*args)`: the event is in there somewhere; never silence
+                out.append(
+                    Finding(
+                        "TP401",
+                        "event name cannot be resolved statically (passed through *args); "
+                        "use a string literal, a module constant or an Enum member",
+                        fact.node,
+                    )
+                )
             return result  # no event argument: not a call this SDK version can send
         self._event(fact, result)
         props = self._properties(fact)
@@ -150,13 +163,19 @@ class CallChecker:
 
     def _event(self, fact: CallFact, result: CallResult) -> None:
         row = fact.row
+        if row.event_template is not None:
+            self._templated(fact, row.event_template, result)
+            return
         if "event" not in row.signature.roles():
             result.events = [row.event] if row.event else None
             return
         arg = fact.bound.first("event")
         if arg is None:
             return
-        names = event_names(self.resolver, arg, fact.scope)
+        if row.event_class is not None:
+            names = event_class_names(self.resolver, arg, fact.scope, row.event_class)
+        else:
+            names = event_names(self.resolver, arg, fact.scope, fact.node)
         if names is None:
             result.findings.append(
                 Finding(
@@ -170,6 +189,38 @@ class CallChecker:
         result.events = names
         for name in names:
             self._event_name(name, arg, result)
+
+    def _templated(self, fact: CallFact, template: str, result: CallResult) -> None:
+        """A wrapper whose event is a template over its parameters (a fixed event has
+        no fields): each field takes every literal name its argument can have."""
+        names = [""]
+        for literal, field_name, _, _ in _format_parts(template):
+            pieces = [literal]
+            if field_name:
+                arg = fact.bound.by_param.get(field_name)
+                values = (
+                    event_names(self.resolver, arg, fact.scope, fact.node)
+                    if arg is not None
+                    else None
+                )
+                if values is None:
+                    node = arg if arg is not None else fact.node
+                    why = unresolved_reason(arg) if arg is not None else "not given"
+                    result.findings.append(
+                        Finding(
+                            "TP401",
+                            f"event name cannot be resolved statically (`{field_name}` of the "
+                            f"template {template!r} is {why}); use a string literal, a module "
+                            "constant or an Enum member",
+                            node,
+                        )
+                    )
+                    return
+                pieces = [literal + value for value in values]
+            names = [n + p for n in names for p in pieces][:_MAX_NAMES]
+        result.events = list(dict.fromkeys(names))
+        for name in result.events:
+            self._event_name(name, fact.node, result)
 
     def _event_name(self, name: str, node: cst.CSTNode, result: CallResult) -> None:
         out = result.findings
@@ -338,6 +389,18 @@ class CallChecker:
                 out.extend(_distinct_id_findings(value, fallback, arg, event))
             if not _is_none_literal(arg):
                 given = True
+        event = result.events[0] if result.events else None
+        row = fact.row
+        if row.fixed_distinct is not None:
+            given = True
+            out.extend(_distinct_id_findings(row.fixed_distinct, False, fact.node, event))
+        if row.distinct_fallback is not None:
+            param, literal = row.distinct_fallback
+            given_arg = fact.bound.by_param.get(param)
+            if given_arg is None and not (fact.star_args or fact.star_kwargs):
+                out.extend(_distinct_id_findings(literal, True, fact.node, event))
+            elif given_arg is not None and _falsy_literal(self.resolver, given_arg, fact):
+                out.extend(_distinct_id_findings(literal, True, given_arg, event))
         if (
             fact.row.server_capture
             and not given
@@ -353,6 +416,19 @@ class CallChecker:
                     Severity.WARNING,
                 )
             )
+
+
+def _falsy_literal(resolver: Resolver, node: cst.BaseExpression, fact: CallFact) -> bool:
+    """A literal the wrapper's ``x or "fallback"`` replaces (None, "", 0, False)."""
+    value = literal_value(resolver, node, fact.scope)
+    return value is not UNKNOWN and not value
+
+
+def _format_parts(template: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    try:
+        return list(string.Formatter().parse(template))
+    except ValueError:
+        return [(template, None, None, None)]
 
 
 def _is_none_literal(node: cst.BaseExpression) -> bool:

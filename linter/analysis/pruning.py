@@ -33,6 +33,7 @@ import ast
 from bisect import bisect_left
 from typing import NamedTuple
 
+from trackplan.linter.analysis.forwarding import CLIENT_CONSTRUCTORS
 from trackplan.linter.analysis.sdk_table import NAME_ALIASES
 
 __all__ = ["Prepared", "Pruned", "prepare", "prunable", "prune"]
@@ -73,6 +74,7 @@ class _Scan:
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         callable_names: set[str] = set()  # bare names a call of which may match
         bare: list[ast.Call] = []
+        module_names = _module_globals(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 if not calls:
@@ -104,6 +106,9 @@ class _Scan:
             elif isinstance(node, _SCOPE_DECLARATIONS):
                 callable_names.update(node.names)
                 self.marks.append(node.lineno)
+            elif isinstance(node, ast.Return) and node.value is not None:
+                if _may_return_client(node.value, module_names):
+                    self.marks.append(node.lineno)
             elif isinstance(node, _MAYBE_NAMED):
                 if node.name:
                     callable_names.add(node.name)
@@ -119,6 +124,41 @@ class _Scan:
     def marked(self, first: int, last: int) -> bool:
         at = bisect_left(self.marks, first)
         return at < len(self.marks) and self.marks[at] <= last
+
+
+def _module_globals(tree: ast.Module) -> frozenset[str]:
+    """Names a module binds by assignment at its top level or through ``global``."""
+    found: set[str] = set()
+    for statement in tree.body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, ast.AnnAssign):
+            targets = [statement.target]
+        found.update(t.id for t in targets if isinstance(t, ast.Name))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            found.update(node.names)
+    return frozenset(found)
+
+
+def _may_return_client(value: ast.expr, module_names: frozenset[str]) -> bool:
+    """Could this ``return`` make its function a client factory? (``return Posthog(...)``,
+    ``return _client`` of a module global, ``return app.state.client``.) Such functions
+    keep their bodies: the resolver reads what they return."""
+    if isinstance(value, ast.JoinedStr):
+        return True  # an event-name helper: `return f"{category}:{noun}:{verb}"`
+    for node in ast.walk(value):
+        if isinstance(node, ast.Attribute) and node.attr == "__name__":
+            return True  # `name` properties of event classes: `self.__class__.__name__`
+        if isinstance(node, ast.Call):
+            func = node.func
+            last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if last in CLIENT_CONSTRUCTORS:
+                return True
+        elif isinstance(node, ast.Name) and node.id in module_names:
+            return True
+    return False
 
 
 def _imports_a_name(alias: ast.alias, names: frozenset[str]) -> bool:

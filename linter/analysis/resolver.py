@@ -10,6 +10,7 @@ read (the cache dependencies of the analysed file).
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from pathlib import Path
 
 import libcst as cst
@@ -36,27 +37,39 @@ from trackplan.registry.fileio import read_bytes_capped
 __all__ = ["ProjectIndex", "Resolver", "string_value"]
 
 _MAX_DEPTH = 40
+#: Method names of dependency-injection containers: ``x.require(Cls)`` is a ``Cls``.
+_INJECTORS = frozenset({"require", "instance", "get_instance", "resolve", "inject", "get_service"})
 
 
 class ProjectIndex:
     """The project's modules, found by path under the root and parsed on demand."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, source_roots: Sequence[Path] | None = None) -> None:
         self.root = root.resolve()
-        src = self.root / "src"
-        self.search_roots = [src, self.root] if src.is_dir() else [self.root]
+        self.search_roots = (
+            [*dict.fromkeys(p.resolve() for p in source_roots)]
+            if source_roots
+            else discover_source_roots(self.root)
+        )
         self._paths: dict[str, tuple[Path, bool] | None] = {}
         self._tops: dict[str, bool] = {}
         self.modules: dict[str, ModuleInfo] = {}
+        #: Modules parsed with their function bodies (wrapper inference reads them).
+        self.full: dict[str, ModuleInfo] = {}
+        #: Attribute name -> SDK class, from the whole-project pass (``state.posthog``).
+        self.client_attrs: dict[str, str] = {}
+        #: ``callee:slot`` -> classes given there, from the project's call sites.
+        self.param_types: dict[str, tuple[str, ...]] = {}
 
     def is_project(self, top: str) -> bool:
         """Is ``top`` a top-level module or package of the project?"""
         known = self._tops.get(top)
         if known is None:
             known = self.find(top) is not None or any(
-                (base / top).is_dir() and any((base / top).glob("*.py"))
+                (base / top).is_dir()
+                and (any((base / top).glob("*.py")) or _holds_packages(base / top))
                 for base in self.search_roots
-            )
+            )  # a namespace package: its modules, or packages, inside
             self._tops[top] = known
         return known
 
@@ -117,6 +130,38 @@ class ProjectIndex:
         module.tree = None  # only the symbol tables are needed from a dependency
         return module
 
+    def load_full(self, name: str, names: frozenset[str]) -> ModuleInfo | None:
+        """Module ``name`` with the bodies of its functions that hold calls named in
+        ``names`` (pruned like an analysed file); the analysed module itself when it is
+        the one asked for."""
+        current = self.modules.get(name)
+        if current is not None and current.tree is not None:
+            return current
+        if name in self.full:
+            return self.full[name]
+        found = self.find(name)
+        if found is None:
+            return None
+        path, is_package = found
+        tree: cst.Module | None = None
+        try:
+            source = path.read_bytes()
+            checked = ast.parse(source)
+            if prunable(source):
+                source = prune(source, checked, names).source
+            tree = cst.parse_module(source)
+        except (OSError, RecursionError, MemoryError, SyntaxError, ValueError):
+            tree = None
+        except (UnicodeDecodeError, cst.ParserSyntaxError):
+            tree = None
+        module = ModuleInfo(name, path, tree, is_package)
+        try:
+            collect_module(module, self.is_project)
+        except RecursionError:
+            module.scope.names.clear()
+        self.full[name] = module
+        return module
+
     def register(
         self, name: str, path: Path | None, tree: cst.Module | None, is_package: bool
     ) -> ModuleInfo:
@@ -127,6 +172,83 @@ class ProjectIndex:
         except RecursionError:
             module.scope.names.clear()
         return module
+
+
+#: Top-level directories that never hold the application's own packages.
+_NOT_SOURCE = frozenset({"tests", "test", "docs", "doc", "scripts", "examples", "venv", "env"})
+
+
+#: Class names of null objects (``NoopBackend``, ``DummyClient``): never the real client.
+_NULL_OBJECT = ("Noop", "NoOp", "Null", "Dummy", "Fake", "Mock", "Disabled", "Nop")
+
+
+def _preferred(instances: list[Instance]) -> Instance | None:
+    """The instance a factory gives for tracking: an SDK client, else the one project
+    class that is not a null object."""
+    for instance in instances:
+        if not instance.project:
+            return instance
+    real = {i.cls: i for i in instances if not i.cls.rpartition(".")[2].startswith(_NULL_OBJECT)}
+    if len(real) == 1:
+        return next(iter(real.values()))
+    return instances[0] if len({i.cls for i in instances}) == 1 else None
+
+
+def discover_source_roots(root: Path) -> list[Path]:
+    """Where the project's top-level packages live when nothing is configured: ``src/``
+    for a src layout; else the one top-level directory that is not a package itself but
+    holds packages (``backend/app/__init__.py``), when there is exactly one and the root
+    holds no package; else, in a monorepo, every second-level directory holding packages
+    (``packages/sdk/sdk_pkg/__init__.py``); and always the root itself, last."""
+    src = root / "src"
+    if src.is_dir() and not (src / "__init__.py").is_file():
+        return [src, root]
+    try:
+        tops = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))]
+    except OSError:
+        return [root]
+    if any((p / "__init__.py").is_file() for p in tops):
+        return [root]
+    candidates = [p for p in tops if _may_hold_source(p)]
+    holders = [p for p in candidates if _holds_packages(p, 0)]
+    if len(holders) == 1:
+        return [holders[0], root]
+    if holders:
+        return [root]
+    # a monorepo: `packages/<project>/<package>/__init__.py` (namespace packages too), in
+    # project directories (a pyproject.toml, setup.py or setup.cfg) one level deeper
+    nested: list[Path] = []
+    for top in sorted(candidates)[:50]:
+        try:
+            inner = sorted(p for p in top.iterdir() if p.is_dir() and _may_hold_source(p))
+        except OSError:
+            continue
+        nested += [p for p in inner[:100] if _is_project(p) and _holds_packages(p)]
+    return [*nested, root]
+
+
+def _is_project(directory: Path) -> bool:
+    return any((directory / n).is_file() for n in ("pyproject.toml", "setup.py", "setup.cfg"))
+
+
+def _may_hold_source(directory: Path) -> bool:
+    return (
+        not directory.name.startswith((".", "_"))
+        and directory.name not in _NOT_SOURCE
+        and not (directory / "__init__.py").is_file()
+        and not (directory / "pyvenv.cfg").exists()
+    )
+
+
+def _holds_packages(directory: Path, depth: int = 1) -> bool:
+    """Does ``directory`` hold a package (or a namespace package holding one)?"""
+    try:
+        children = [p for p in directory.iterdir() if p.is_dir() and p.name.isidentifier()]
+    except OSError:
+        return False
+    if any((p / "__init__.py").is_file() for p in children):
+        return True
+    return depth > 0 and any(_holds_packages(p, depth - 1) for p in children[:20])
 
 
 def _names_only(source: bytes) -> bytes | None:
@@ -195,6 +317,8 @@ class Resolver:
                 result = self.value_of(entry.value, entry.scope)
             if (result is None or isinstance(result, Unknown)) and entry.annotation is not None:
                 result = self.instance_of_type(entry.annotation, entry.scope)
+            if (result is None or isinstance(result, Unknown)) and entry.param is not None:
+                result = self.param_type(entry.param, entry.scope)
         finally:
             entry.busy = False
             self._depth -= 1
@@ -220,9 +344,41 @@ class Resolver:
             return self.lookup(expr.value, scope)
         if isinstance(expr, cst.Attribute):
             base = self.resolve(expr.value, scope)
-            return self.member(base, expr.attr.value) if base is not None else None
+            found = self.member(base, expr.attr.value) if base is not None else None
+            if (
+                found is None
+                or isinstance(found, Unknown)
+                or (isinstance(found, (Ref, Method)) and found.project)
+            ):
+                client = self.client_attribute(expr.attr.value, scope, base)
+                if client is not None:
+                    return client
+            return found
         if isinstance(expr, cst.Call):
             return self.instance_of_call(expr, scope)
+        return None
+
+    def client_attribute(self, attr: str, scope: Scope, base: Binding | None) -> Binding | None:
+        """``anything.posthog`` where the project assigns an SDK client to an attribute
+        of that name (``app.state.posthog = Posthog(...)``, in this module or, through
+        the whole-project pass, anywhere). A name the base really has wins."""
+        if isinstance(base, Ref) and not base.project:
+            return None
+        if isinstance(base, Method) and base.project:
+            return None
+        if isinstance(base, ClassInfo) and attr in base.methods:
+            return None
+        if isinstance(base, Instance) and base.project:
+            info = self.project_qual(base.cls)
+            if isinstance(info, ClassInfo) and self.class_member(info, attr, set()) is not None:
+                return None
+        for entry in scope.module.attr_values.get(attr, ()):
+            found = self.force(entry)
+            if isinstance(found, Instance) and not found.project:
+                return found
+        cls = self.index.client_attrs.get(attr)
+        if cls is not None:
+            return self.instance_of_class(Ref(normalise(cls), False))
         return None
 
     def value_of(self, expr: cst.BaseExpression, scope: Scope) -> Binding | None:
@@ -245,8 +401,129 @@ class Resolver:
                     return found
         return Unknown()
 
+    def param_type(self, keys: tuple[str, ...], scope: Scope) -> Binding | None:
+        """What the project's call sites pass to an unannotated parameter: a project
+        class instance (flow-insensitive, by callee name and slot; see
+        :meth:`ProjectFacts.param_types`)."""
+        for key in keys:
+            # classes imported by a caller first: a bare name is a class of the calling
+            # module itself (a test's stand-in, more often than not)
+            imported: set[str] = set()
+            local: set[str] = set()
+            for cls in self.index.param_types.get(key, ()):
+                found: Binding | None = None
+                if cls.startswith("@"):  # a parameter passed on: its own callers say
+                    if cls in self._active or self._depth > _MAX_DEPTH:
+                        continue
+                    self._active.add(cls)
+                    self._depth += 1
+                    try:
+                        passed = self.param_type(tuple(cls[1:].split("|")), scope)
+                    finally:
+                        self._active.discard(cls)
+                        self._depth -= 1
+                    if isinstance(passed, Instance) and passed.project:
+                        imported.add(passed.cls)
+                    continue
+                if "." in cls:
+                    top = cls.split(".")[0]
+                    found = self.project_qual(cls) if self.index.is_project(top) else None
+                else:
+                    found = self.lookup(cls, scope)
+                if isinstance(found, ClassInfo):
+                    (imported if "." in cls else local).add(found.qual)
+            for classes in (imported, local):
+                if len(classes) == 1:
+                    return Instance(classes.pop(), True)
+                if classes:
+                    break
+        return None
+
     def instance_of_call(self, call: cst.Call, scope: Scope) -> Binding | None:
-        return self.instance_of_class(self.resolve(call.func, scope))
+        callee = self.resolve(call.func, scope)
+        found = self.instance_of_class(callee)
+        if found is None and isinstance(callee, (Ref, Method)) and callee.project:
+            found = self.returned(callee.qual)
+        if found is None and isinstance(call.func, cst.Attribute):
+            found = self._injected(call, scope)
+        return found
+
+    def _injected(self, call: cst.Call, scope: Scope) -> Binding | None:
+        """Dependency injection: ``system.instance(TelemetryClient)``,
+        ``self.require(TelemetryClient)`` give an instance of the project class named."""
+        assert isinstance(call.func, cst.Attribute)
+        if call.func.attr.value not in _INJECTORS or len(call.args) != 1 or call.args[0].keyword:
+            return None
+        cls = self.resolve(call.args[0].value, scope)
+        return Instance(cls.qual, True) if isinstance(cls, ClassInfo) else None
+
+    def function_scope(self, qual: str) -> Scope | None:
+        """The scope of the project function or method ``qual`` (its module's names)."""
+        parts = qual.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            name = ".".join(parts[:cut])
+            module = self.index.modules.get(name)
+            if module is None:
+                if self.index.find(name) is None:
+                    continue
+                module = self.index.load(name)
+            if module is None:
+                return None
+            if module.path is not None:
+                self.used.add(module.path)
+            return module.defs.get(qual)
+        return None
+
+    def returned(self, qual: str) -> Binding | None:
+        """The SDK client a project function returns (``return Posthog(...)``, ``return
+        _client``), if one of its ``return`` statements gives one: a client factory."""
+        if qual in self._active or self._depth > _MAX_DEPTH:
+            return None
+        scope = self.function_scope(qual)
+        if scope is None or not scope.returns:
+            return None
+        self._active.add(qual)
+        self._depth += 1
+        try:
+            found_all: list[Instance] = []
+            for value in scope.returns:
+                found_all += self._instances(value, scope)
+        finally:
+            self._active.discard(qual)
+            self._depth -= 1
+        return _preferred(found_all)
+
+    def _instances(self, value: cst.BaseExpression, scope: Scope) -> list[Instance]:
+        """Every instance ``value`` can be: a name assigned several times (``_backend =
+        PostHogBackend()`` / ``_backend = NoopBackend()``) gives each assignment's."""
+        if isinstance(value, cst.Name):
+            entry = self.raw_lookup(value.value, scope)
+            owner: Scope | None = scope
+            while owner is not None and value.value not in owner.names:
+                owner = owner.parent
+            if isinstance(entry, Lazy) and owner is not None:
+                assigns = [
+                    a
+                    for a in owner.assigns.get(value.value, [])
+                    if not (isinstance(a.value, cst.Name) and a.value.value == "None")
+                ]
+                if len(assigns) > 1:
+                    # what is constructed, not a declared type (a Protocol, a base) that
+                    # a setter's parameter carries
+                    made = [
+                        self.value_of(a.value, a.scope)
+                        for a in assigns
+                        if isinstance(a.value, cst.Call)
+                    ]
+                    instances = [i for i in made if isinstance(i, Instance)]
+                    if _preferred(instances) is not None:
+                        return instances
+                    out = [self.value_of(a.value, a.scope) for a in assigns if a.value]
+                    instances = [i for i in out if isinstance(i, Instance)]
+                    if instances:
+                        return instances
+        single = self.value_of(value, scope)
+        return [single] if isinstance(single, Instance) else []
 
     def instance_of_class(self, cls: Binding | None) -> Binding | None:
         if isinstance(cls, ClassInfo):
@@ -282,6 +559,8 @@ class Resolver:
             found = self.project_qual(qual)
             return found if found is not None else Ref(qual, True)
         if isinstance(base, ClassInfo):
+            if attr in base.classmethods:
+                return Method(f"{base.qual}.{attr}", True)  # bound to the class: no `cls`
             entry = base.attrs.get(attr)
             if entry is not None:
                 return self.force(entry)

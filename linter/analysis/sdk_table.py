@@ -47,6 +47,22 @@ class CallRow:
     legacy_positional: bool = False
     server_capture: bool = False
     record: bool = True
+    #: The event as a template over the call's parameters (``"app:{name}"``; a fixed
+    #: event has no fields), for wrappers whose event is not one argument.
+    event_template: str | None = None
+    #: The event argument is an instance of a project class; its name is this class
+    #: attribute (or dataclass field default), or the class name for ``__name__``.
+    event_class: str | None = None
+    #: ``(parameter, literal)``: the wrapper sends ``literal`` as the distinct id when the
+    #: parameter is not given or falsy (``user_id or "anonymous"``).
+    distinct_fallback: tuple[str, str] | None = None
+    #: A literal distinct id the wrapper always sends.
+    fixed_distinct: str | None = None
+
+
+#: A ``[tool.trackplan.wrappers]`` value: the signature text, or a table with
+#: ``signature`` and optionally ``event`` (a fixed name or a template) or ``event-class``.
+WrapperSpec = str | Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -321,23 +337,56 @@ def builtin_rows(posthog_major: int) -> dict[str, CallRow]:
     return rows
 
 
-def wrapper_rows(wrappers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, CallRow]:
+def wrapper_rows(
+    wrappers: Mapping[str, WrapperSpec] | Iterable[tuple[str, WrapperSpec]],
+) -> dict[str, CallRow]:
     """Table rows for declared wrappers; raises :class:`SignatureError` naming the wrapper.
 
+    A value is the signature text, or a table ``{signature = "(user)", event =
+    "user_signed_up"}`` (a fixed event, or a template ``"backend:{category}:{verb}"``
+    whose fields are parameters given literal arguments), or ``{signature = "(self,
+    event)", event-class = "name"}`` (the event argument is an instance of a project
+    class whose attribute ``name``, or the class name for ``__name__``, is the event).
     (Here, with the built-in rows, so that a lint run can check the configured
     signatures before it imports libcst.)
     """
     rows: dict[str, CallRow] = {}
     items = wrappers.items() if isinstance(wrappers, Mapping) else wrappers
-    for target, text in items:
+    for target, spec in items:
+        text = spec if isinstance(spec, str) else spec.get("signature", "")
         try:
             signature = parse_signature(text)
         except SignatureError as exc:
             raise SignatureError(f"wrapper {target!r}: {exc}") from None
+        template = None if isinstance(spec, str) else spec.get("event")
+        event_class = None if isinstance(spec, str) else spec.get("event-class")
+        params = {p.name for p in signature.params}
+        if template is not None:
+            missing = [f for f in _fields(template, target) if f not in params]
+            if missing:
+                raise SignatureError(
+                    f"wrapper {target!r}: event template field `{missing[0]}` is not a "
+                    f"parameter of {text}"
+                )
+        if event_class is not None and "event" not in signature.roles():
+            raise SignatureError(
+                f"wrapper {target!r}: event-class needs a parameter with the event role in {text}"
+            )
         roles = signature.roles()
-        kind = "capture" if "event" in roles else "set"
-        rows[target] = CallRow(target, signature, kind)
+        kind = "capture" if "event" in roles or template is not None else "set"
+        rows[target] = CallRow(
+            target, signature, kind, event_template=template, event_class=event_class
+        )
     return rows
+
+
+def _fields(template: str, target: str) -> list[str]:
+    import string
+
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+    except ValueError as exc:
+        raise SignatureError(f"wrapper {target!r}: event template {template!r}: {exc}") from None
 
 
 def call_names(table: Mapping[str, CallRow]) -> frozenset[str]:

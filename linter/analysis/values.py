@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
-from trackplan.linter.analysis.bindings import Const, Scope
+from trackplan.linter.analysis.bindings import Binding, ClassInfo, Const, Instance, Method, Scope
+from trackplan.linter.analysis.reaching import UNKNOWN_VALUE, reaching_values
 from trackplan.linter.analysis.resolver import Resolver, string_value
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "PropItem",
     "Props",
     "distinct_id_literals",
+    "event_class_names",
     "event_names",
     "json_type",
     "literal_value",
@@ -36,11 +38,23 @@ class _Unknown:
 UNKNOWN: Any = _Unknown()
 
 
-def event_names(resolver: Resolver, expr: cst.BaseExpression, scope: Scope) -> list[str] | None:
-    """Every name an event argument can take, or None when it is not static."""
+def event_names(
+    resolver: Resolver,
+    expr: cst.BaseExpression,
+    scope: Scope,
+    at: cst.CSTNode | None = None,
+) -> list[str] | None:
+    """Every name an event argument can take, or None when it is not static.
+
+    ``at`` is the call the argument belongs to: a local assigned more than once is then
+    read from the assignments that reach it (each possible name)."""
     text = string_value(expr)
     if text is not None:
         return [text]
+    if isinstance(expr, cst.Name) and at is not None and scope.node is not None:
+        reached = _reaching_names(resolver, expr.value, scope, at)
+        if reached is None or isinstance(reached, list):
+            return reached
     if isinstance(expr, cst.IfExp):
         body = event_names(resolver, expr.body, scope)
         orelse = event_names(resolver, expr.orelse, scope)
@@ -52,6 +66,73 @@ def event_names(resolver: Resolver, expr: cst.BaseExpression, scope: Scope) -> l
         if isinstance(binding, Const):
             return [binding.value]
     return None
+
+
+def event_class_names(
+    resolver: Resolver, expr: cst.BaseExpression, scope: Scope, attribute: str
+) -> list[str] | None:
+    """The event an instance of a project event class stands for: the class attribute
+    (or dataclass field default) ``attribute``, or the class name for ``__name__``.
+    ``expr`` is ``SignedUp(...)`` or a name bound to one."""
+    found = resolver.resolve(expr, scope)
+    if isinstance(found, Const) and attribute == "value":
+        return [found.value]  # `Event.SIGNED_UP` of a str Enum sent as `event.value`
+    info: Binding | None = None
+    if isinstance(found, Instance) and found.project:
+        info = resolver.project_qual(found.cls)
+    elif isinstance(found, ClassInfo):
+        info = found
+    if not isinstance(info, ClassInfo):
+        return None
+    own_name = info.qual.rpartition(".")[2]
+    if attribute == "__name__":
+        return [own_name]
+    value = resolver.class_member(info, attribute, set())
+    if isinstance(value, Const):
+        return [value.value]
+    if isinstance(value, Method) and value.project:
+        # a property `name` returning `self.__class__.__name__` / `type(self).__name__`
+        getter = resolver.function_scope(value.qual)
+        if getter is not None and getter.returns and all(map(_is_class_name, getter.returns)):
+            return [own_name]
+    return None
+
+
+def _is_class_name(expr: cst.BaseExpression) -> bool:
+    if not (isinstance(expr, cst.Attribute) and expr.attr.value == "__name__"):
+        return False
+    inner = expr.value
+    if isinstance(inner, cst.Attribute) and inner.attr.value == "__class__":
+        return True
+    return (
+        isinstance(inner, cst.Call)
+        and isinstance(inner.func, cst.Name)
+        and inner.func.value == "type"
+        and len(inner.args) == 1
+    )
+
+
+def _reaching_names(
+    resolver: Resolver, name: str, scope: Scope, at: cst.CSTNode
+) -> list[str] | bool | None:
+    """The names a local can hold at ``at`` (False: not a local assigned more than once,
+    or a parameter reassigned: use the symbol table)."""
+    assigns = scope.assigns.get(name, [])
+    if not assigns or (len(assigns) < 2 and name not in scope.params):
+        return False
+    assert scope.node is not None
+    values = reaching_values(scope.node, at, name, scope.params)
+    if values is None:
+        return False
+    found: list[str] = []
+    for value in values:
+        if value is UNKNOWN_VALUE:
+            return None
+        names = event_names(resolver, value, scope)
+        if names is None:
+            return None
+        found += names
+    return list(dict.fromkeys(found))
 
 
 def unresolved_reason(expr: cst.BaseExpression) -> str:

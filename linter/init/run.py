@@ -39,7 +39,7 @@ from trackplan.linter.init.pyproject import (
     plan_trackplan_table,
     with_line_endings_of,
 )
-from trackplan.linter.init.wrappers import WrapperCandidate, as_table, infer_wrappers
+from trackplan.linter.init.wrappers import WrapperCandidate, infer_wrappers
 from trackplan.linter.reporters import relative_path
 from trackplan.linter.runner import run_lint
 from trackplan.linter.tomlfile import MAX_TOML_BYTES
@@ -123,8 +123,15 @@ def _exists(path: Path) -> bool:
 
 
 def _wrappers(root: Path, files: list[Path], existing: Config) -> list[WrapperCandidate]:
-    """The wrappers ``init`` declares (inferred from the code)."""
-    return infer_wrappers(root, files, _posthog_major(root))
+    """The wrappers the code has: the analyzer's own inference (on in every lint run), so
+    ``init`` reports them and declares nothing for them."""
+    return infer_wrappers(
+        root,
+        files,
+        _posthog_major(root),
+        declared=existing.wrappers,
+        source_roots=existing.src,
+    )
 
 
 def _checked_plan(draft: DraftPlan, directory: Path) -> Path:
@@ -173,8 +180,7 @@ def plan_init(
 
     files = [p for p in discover_files([root], root, existing_config.exclude) if p.suffix == ".py"]
     wrappers = _wrappers(root, files, existing_config)
-    declared = {**as_table(wrappers), **existing_config.wrappers}
-    scan_config = replace(existing_config, plan=None, wrappers=declared)
+    scan_config = replace(existing_config, plan=None)
     scan = run_lint([root], scan_config, use_cache=False)
     draft = draft_plan(scan.calls, root)
 
@@ -182,7 +188,7 @@ def plan_init(
         plan_setting = plan_dir.relative_to(root).as_posix()
     except ValueError:
         plan_setting = str(plan_dir)
-    edit = plan_trackplan_table(pyproject, plan=plan_setting, wrappers=wrappers, force=force)
+    edit = plan_trackplan_table(pyproject, plan=plan_setting, wrappers=[], force=force)
 
     baselined: list[Diagnostic] = []
     try:

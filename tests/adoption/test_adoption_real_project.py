@@ -58,10 +58,17 @@ def test_init_drafts_every_literal_event_name_of_the_real_project(
     assert share == 1.0
     assert drafted == LITERAL_EVENTS  # and nothing that is not an event
 
-    # without wrapper inference the wrapper's call sites would be missed
+    # lint infers the wrapper by itself: with no configuration at all, every event
     plain = run_lint([root], Config(root=root), use_cache=False)
-    direct = {c.event for c in plain.calls if c.kind == "capture" and c.event}
-    assert LITERAL_EVENTS - direct == {"action created", "action updated"}
+    found = {c.event for c in plain.calls if c.kind == "capture" and c.event}
+    assert found == LITERAL_EVENTS
+    # ... and without inference the wrapper's call sites would be missed
+    wrapped = {
+        c.event
+        for c in plain.calls
+        if c.target == "posthog.event_usage.report_user_action" and c.event
+    }
+    assert wrapped == {"action created", "action updated"}
 
 
 def test_after_init_check_and_lint_pass_on_the_real_project(

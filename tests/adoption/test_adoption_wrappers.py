@@ -24,6 +24,7 @@ EXPECTED = {
     "app.telemetry.Analytics.event": "(self, name: event, **properties)",
     "app.telemetry.Analytics.static_one": "(evt: event, props: properties)",
     "app.telemetry.capture_event": "(event_name: event, user: distinct_id, **props: properties)",
+    "app.telemetry.prefixed": {"signature": "(name, uid: distinct_id)", "event": "app:{name}"},
     "app.telemetry.track": "(event, distinct_id, properties=None)",
 }
 
@@ -40,17 +41,19 @@ def test_every_wrapper_shape_is_found_with_its_roles(candidates: list) -> None:
 
 def test_each_inferred_signature_parses_with_the_analyzer_parser(candidates: list) -> None:
     for candidate in candidates:
-        if candidate.signature is not None:
-            roles = parse_signature(candidate.signature).roles()
-            assert "event" in roles, candidate
+        assert candidate.signature is not None
+        roles = parse_signature(candidate.signature).roles()
+        assert "event" in roles or candidate.event is not None, candidate
 
 
-def test_built_event_names_are_undecided_with_the_reason(candidates: list) -> None:
-    undecided = [(c.qualname, c.reason) for c in candidates if c.signature is None]
-    assert undecided == [
+def test_built_event_names_become_event_templates_with_the_reason(candidates: list) -> None:
+    built = [(c.qualname, c.event, c.reason) for c in candidates if c.event is not None]
+    assert built == [
         (
             "app.telemetry.prefixed",
-            'the event name is built from `name` (f"app:{name}"), not passed on',
+            "app:{name}",
+            "passes the event from the template 'app:{name}', `uid` as the distinct id to "
+            "`posthog.capture` (posthog.capture)",
         )
     ]
 

@@ -80,7 +80,7 @@ def command(
     output_format: str | None,
     assume_open_properties_unused: bool,
     check_version: bool,
-) -> None:
+) -> int:
     """Compare two plans (paths or git:REF:PATH) under a compatibility mode."""
     from trackplan.linter.evolution import DiffRequest, EvolutionError, run_diff
     from trackplan.linter.plan_sources import PlanSourceError, parse
@@ -102,7 +102,7 @@ def command(
         fail([f"trackplan: {exc}"])
     except EvolutionError as exc:
         fail(exc.lines)
-    sys.exit(code)
+    return code
 
 
 def against_diagnostics(

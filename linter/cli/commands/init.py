@@ -75,8 +75,8 @@ def command(
         f"wrote {rel(result.plan_file)}: {len(draft.events)} event(s), {props} property key(s)"
         f" from {draft.calls} call(s) in {draft.files} file(s)"
     )
-    declared, undecided = result.declared_wrappers, result.undecided_wrappers
-    wrappers = f"{len(declared)} wrapper(s) declared, {len(undecided)} left as suggestions"
+    declared = result.declared_wrappers
+    wrappers = f"{len(declared)} wrapper(s) found by inference, none to declare"
     verb = {
         "created": "created",
         "added": "added [tool.trackplan] to",
@@ -85,9 +85,11 @@ def command(
     }
     click.echo(f"{verb[result.config.action]} {rel(result.config.path)} ({wrappers})")
     for wrapper in declared:
-        click.echo(f"  wrapper {wrapper.qualname} = {wrapper.signature}")
-    for wrapper in undecided:
-        click.echo(f"  undecided {wrapper.qualname}: {wrapper.reason}")
+        shown = wrapper.spec()
+        text = (
+            shown if isinstance(shown, str) else ", ".join(f"{k} = {v}" for k, v in shown.items())
+        )
+        click.echo(f"  wrapper {wrapper.qualname} = {text}")
     if result.baseline is not None:
         click.echo(
             f"wrote {rel(result.baseline)}: {len(result.baselined)} naming finding(s) grandfathered"

@@ -81,6 +81,11 @@ def _only_changed(diagnostics: list[Diagnostic], root: Path, ref: str) -> list[D
 )
 @click.option("--changed-since", metavar="REF", help="Only findings on lines changed since REF.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr.")
+@click.option(
+    "--show-wrappers",
+    is_flag=True,
+    help="Print the wrappers inference finds (with the reason) and the declared ones; exit 0.",
+)
 def command(
     paths: tuple[Path, ...],
     output_format: str | None,
@@ -94,6 +99,7 @@ def command(
     write_baseline: Path | None,
     changed_since: str | None,
     quiet: bool,
+    show_wrappers: bool,
 ) -> int:
     """Check tracking calls in Python code (default: the whole project) against the plan."""
     from trackplan.linter.progress import progress_for
@@ -104,6 +110,15 @@ def command(
     config = load_cli_config(
         cwd, plan=plan, select=select, ignore=ignore, extend_select=extend_select
     )
+    if show_wrappers:
+        from trackplan.linter.wrapper_report import wrapper_report
+
+        try:
+            lines = wrapper_report(config, cwd)
+        except ConfigError as exc:
+            fail(config_error_lines(exc.problems, cwd))
+        click.echo("\n".join(lines) if lines else "No wrappers found or declared.")
+        return 0
     try:
         result = run_lint(
             list(paths) or [config.root],

@@ -1,0 +1,5 @@
+from posthog import Posthog
+
+
+def lifespan(app):
+    app.state.analytics_client = Posthog("phc_key")
