@@ -19,11 +19,13 @@ trackplan):
 
 Matching: a label matches a detected call in the same file whose line is the label's line
 or whose span (``line``..``end_line``) covers it. Labels are ``direct`` (an SDK call),
-``wrapper`` (a call of one of the app's own tracking functions), ``forwarding`` (the SDK
+``wrapper`` (a call of one of the app's own tracking functions that ends in an SDK call),
+``own`` (a call of the app's own client that sends over HTTP with no SDK beneath, e.g. a
+``PosthogClient`` class: a careful user declares it, inference cannot see it), ``forwarding`` (the SDK
 or wrapper call *inside* a wrapper, which the analyzer should not report once it knows
 the wrapper) and ``optional`` ones (a site that is fine to report and fine to miss).
 
-* recall (per kind ``direct`` / ``wrapper``): labelled sites matched / labelled sites;
+* recall (per kind ``direct`` / ``wrapper`` / ``own``): labelled sites matched / labelled sites;
 * precision (per kind): detected calls matching a label of that kind / detected calls of
   that kind, where an unmatched detection counts as ``direct`` when its target is an SDK
   name (``posthog.``, ``posthoganalytics.``, ``segment.``, ``analytics.``,
@@ -64,7 +66,7 @@ SDK_PREFIXES = (
     "rudderstack.",
     "mixpanel.",
 )
-COUNTED = ("direct", "wrapper")
+COUNTED = ("direct", "wrapper", "own")
 
 
 @dataclass
@@ -258,11 +260,11 @@ def _row(name: str, zero: RunScore, careful: RunScore, init: InitScore | None) -
         if run.error:
             cells.append(f"ERROR {run.error[:60]}")
             continue
-        d, w = run.tallies["direct"], run.tallies["wrapper"]
+        d, w, o = run.tallies["direct"], run.tallies["wrapper"], run.tallies["own"]
         cells.append(
             f"D {d.found:>3}/{d.labelled:<3} R {_fmt(d.recall)} P {_fmt(d.precision)} | "
             f"W {w.found:>3}/{w.labelled:<3} R {_fmt(w.recall)} P {_fmt(w.precision)} | "
-            f"fwd {run.forwarding_reported}"
+            f"O {o.found:>2}/{o.labelled:<2} | fwd {run.forwarding_reported}"
         )
     if init is not None:
         state = "ok" if init.exit_code == 0 else f"FAIL({init.exit_code})"
@@ -323,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     carefuls: list[RunScore] = []
     inits: list[InitScore] = []
     print(f"trackplan from {Path(trackplan.__path__[0]).resolve()}")  # type: ignore[attr-defined]
-    print(f"{'app':<16}  zero config{' ' * 60}careful config{' ' * 58}init")
+    print(f"{'app':<16}  zero config{' ' * 70}careful config{' ' * 68}init")
     for app in load_apps(args.apps):
         root = args.cache / app["name"]
         if args.fetch:
