@@ -21,9 +21,10 @@ Matching: a label matches a detected call in the same file whose line is the lab
 or whose span (``line``..``end_line``) covers it. Labels are ``direct`` (an SDK call),
 ``wrapper`` (a call of one of the app's own tracking functions that ends in an SDK call),
 ``own`` (a call of the app's own client that sends over HTTP with no SDK beneath, e.g. a
-``PosthogClient`` class: a careful user declares it, inference cannot see it), ``forwarding`` (the SDK
-or wrapper call *inside* a wrapper, which the analyzer should not report once it knows
-the wrapper) and ``optional`` ones (a site that is fine to report and fine to miss).
+``PosthogClient`` class: a careful user declares it, inference cannot see it),
+``forwarding`` (the SDK or wrapper call *inside* a wrapper, which the analyzer should not
+report once it knows the wrapper) and ``optional`` ones (a site that is fine to report and
+fine to miss).
 
 * recall (per kind ``direct`` / ``wrapper`` / ``own``): labelled sites matched / labelled sites;
 * precision (per kind): detected calls matching a label of that kind / detected calls of
