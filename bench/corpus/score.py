@@ -36,7 +36,8 @@ fine to miss).
   detected call's event is that literal.
 
 The init share leaves out ``$`` names (``$identify``...): a drafted plan does not
-declare the SDK's own events.
+declare the SDK's own events. It is read from the drafted plan whenever ``init`` wrote
+one, even when ``init`` failed after writing it.
 """
 
 from __future__ import annotations
@@ -245,7 +246,9 @@ def init_app(app: Mapping[str, Any], root: Path) -> InitScore:
         )
         seconds = time.perf_counter() - started
         plan_file = copy / "plans" / "events.yaml"
-        held = _plan_events(plan_file) if done.returncode == 0 and plan_file.is_file() else set()
+        # the share is read from the plan whenever one was written, even if init failed
+        # afterwards (it writes the plan before editing pyproject.toml)
+        held = _plan_events(plan_file) if plan_file.is_file() else set()
     message = (done.stderr.strip().splitlines() or [""])[-1] if done.returncode else ""
     missing = sorted(wanted - held)
     return InitScore(done.returncode, message, len(wanted), len(wanted & held), missing, seconds)
