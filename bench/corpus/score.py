@@ -13,7 +13,8 @@ trackplan):
 * ``run_lint`` on the app's ``paths`` with **zero configuration** (``Config(root=app)``),
   then with the **careful user's** configuration of the manifest (``[careful]``: the
   wrapper declarations a careful user would write, for what the analyzer of the day can
-  express);
+  express, and ``src``, the source roots, passed when the trackplan under test has that
+  setting);
 * ``trackplan init`` (the installed CLI, in a temporary copy of the app), and the share of
   the literal event names of the labels that the drafted ``plans/events.yaml`` holds.
 
@@ -51,7 +52,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -178,12 +179,18 @@ def score_calls(app: Mapping[str, Any], calls: Sequence[Any], root: Path) -> Run
     return score
 
 
-def lint_app(app: Mapping[str, Any], root: Path, wrappers: Mapping[str, Any]) -> RunScore:
+def lint_app(
+    app: Mapping[str, Any], root: Path, wrappers: Mapping[str, Any], src: Sequence[str] = ()
+) -> RunScore:
+    from dataclasses import fields
+
     from trackplan.linter.config import Config
     from trackplan.linter.runner import run_lint
 
     paths = [root / p for p in app.get("paths", ["."])]
     config = Config(root=root, wrappers=dict(wrappers))
+    if src and "src" in {f.name for f in fields(Config)}:
+        config = replace(config, src=tuple(src))  # type: ignore[call-arg]
     started = time.perf_counter()
     try:
         result = run_lint(paths, config, use_cache=False)
@@ -338,7 +345,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{app['name']:<16}  not fetched: run bench/corpus/fetch.py", file=sys.stderr)
             continue
         zero = lint_app(app, root, {})
-        careful = lint_app(app, root, app.get("careful", {}).get("wrappers", {}))
+        careful_table = app.get("careful", {})
+        careful = lint_app(
+            app, root, careful_table.get("wrappers", {}), careful_table.get("src", ())
+        )
         init = None if args.no_init else init_app(app, root)
         zeros.append(zero)
         carefuls.append(careful)
