@@ -318,6 +318,42 @@ def _as_json(run: RunScore) -> dict[str, Any]:
     }
 
 
+_MD_HEAD = [
+    "| app | zero: direct R / P | zero: wrapper R / P | zero: own | zero: fwd "
+    "| careful: direct R / P | careful: wrapper R / P | careful: own | init | init share |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+]
+
+
+def _md_ratio(found: int, total: int, value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} ({found}/{total})"
+
+
+def _md_row(name: str, row: Mapping[str, Any]) -> str:
+    cells = [name]
+    for run in ("zero", "careful"):
+        data = row[run]
+        if data["error"]:
+            cells += [f"error: {data['error'][:40]}", "", ""] + ([""] if run == "zero" else [])
+            continue
+        for kind in ("direct", "wrapper"):
+            t = data[kind]
+            precision = "-" if t["precision"] is None else f"{t['precision']:.2f}"
+            cells.append(f"{_md_ratio(t['found'], t['labelled'], t['recall'])} / {precision}")
+        own = data["own"]
+        cells.append(f"{own['found']}/{own['labelled']}" if own["labelled"] else "-")
+        if run == "zero":
+            cells.append(str(data["forwarding_reported"]))
+    init = row.get("init")
+    if init is None:
+        cells += ["", ""]
+    else:
+        cells.append("ok" if init["exit_code"] == 0 else f"FAIL ({init['message'][:50]})")
+        share = init["share"]
+        cells.append("-" if share is None else f"{share:.2f} ({init['held']}/{init['wanted']})")
+    return "| " + " | ".join(cells) + " |"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("apps", nargs="*")
@@ -327,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-init", action="store_true", help="skip `trackplan init`")
     parser.add_argument("--misses", action="store_true", help="list missed and spurious sites")
     parser.add_argument("--json", type=Path, help="write every figure as JSON here")
+    parser.add_argument("--markdown", type=Path, help="write the per-app table as Markdown here")
     args = parser.parse_args(argv)
 
     import trackplan
@@ -402,6 +439,12 @@ def main(argv: list[str] | None = None) -> int:
         f"event agreement: zero {zt.event_agreed}/{zt.event_checked}, "
         f"careful {ct.event_agreed}/{ct.event_checked}"
     )
+    if args.markdown:
+        table = [_md_row(name, row) for name, row in rows.items()]
+        table.append(
+            _md_row("TOTAL", {"zero": _as_json(zt), "careful": _as_json(ct), "init": None})
+        )
+        args.markdown.write_text("\n".join([*_MD_HEAD, *table]) + "\n", encoding="utf-8")
     if args.json:
         rows["TOTAL"] = {"zero": _as_json(zt), "careful": _as_json(ct)}
         args.json.write_text(json.dumps(rows, indent=2, sort_keys=True) + "\n", encoding="utf-8")
