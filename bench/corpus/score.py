@@ -266,7 +266,7 @@ def _fmt(value: float | None) -> str:
 
 
 def _row(name: str, zero: RunScore, careful: RunScore, init: InitScore | None) -> str:
-    cells = [f"{name:<16}"]
+    cells = [f"{name:<18}"]
     for run in (zero, careful):
         if run.error:
             cells.append(f"ERROR {run.error[:60]}")
@@ -373,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     carefuls: list[RunScore] = []
     inits: list[InitScore] = []
     print(f"trackplan from {Path(trackplan.__path__[0]).resolve()}")  # type: ignore[attr-defined]
-    print(f"{'app':<16}  zero config{' ' * 70}careful config{' ' * 68}init")
+    print(f"{'app':<18}  zero config{' ' * 70}careful config{' ' * 68}init")
     for app in load_apps(args.apps):
         root = args.cache / app["name"]
         if args.fetch:
