@@ -366,13 +366,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="write the per-app table as Markdown here")
     args = parser.parse_args(argv)
 
-    import trackplan
+    import trackplan.linter
 
     rows: dict[str, Any] = {}
     zeros: list[RunScore] = []
     carefuls: list[RunScore] = []
     inits: list[InitScore] = []
-    print(f"trackplan from {Path(trackplan.__path__[0]).resolve()}")  # type: ignore[attr-defined]
+    print(f"trackplan from {Path(trackplan.linter.__file__).parent.parent}")
     print(f"{'app':<18}  zero config{' ' * 70}careful config{' ' * 68}init")
     for app in load_apps(args.apps):
         root = args.cache / app["name"]
