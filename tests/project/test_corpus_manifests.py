@@ -149,3 +149,53 @@ def test_init_share_counts_literal_names_without_sdk_names() -> None:
         ]
     }
     assert score.literal_events(app) == {"a", "b", "c"}
+
+
+def _fetch_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("corpus_fetch", CORPUS / "fetch.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["corpus_fetch"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _git(*args: str, cwd: Path) -> str:
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@localhost", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_fetch_exports_the_pinned_commit_and_only_what_the_analyzer_reads(tmp_path: Path) -> None:
+    fetch = _fetch_module()
+    upstream = tmp_path / "upstream"
+    (upstream / "pkg").mkdir(parents=True)
+    (upstream / "pkg" / "track.py").write_text("import posthog\n", encoding="utf-8")
+    (upstream / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    (upstream / "logo.png").write_bytes(b"\x89PNG")
+    _git("init", "-q", cwd=upstream)
+    _git("add", "-A", cwd=upstream)
+    _git("commit", "-q", "-m", "pinned", cwd=upstream)
+    pinned = _git("rev-parse", "HEAD", cwd=upstream)
+    (upstream / "pkg" / "track.py").write_text("changed later\n", encoding="utf-8")
+    _git("commit", "-q", "-am", "later", cwd=upstream)
+
+    app = {"name": "demo", "repo": upstream.as_uri(), "commit": pinned}
+    tree = fetch.fetch_app(app, tmp_path / "cache", None)
+
+    assert (tree / "pkg" / "track.py").read_text(encoding="utf-8") == "import posthog\n"
+    assert (tree / "pyproject.toml").is_file()
+    assert not (tree / "logo.png").exists()
+    assert (tree / ".corpus-commit").read_text().strip() == pinned
+    assert _git("status", "--porcelain", "--untracked-files=no", cwd=tree) == ""
+    # a second fetch at the same commit keeps the tree as it is
+    (tree / "pkg" / "track.py").write_text("local edit\n", encoding="utf-8")
+    assert fetch.fetch_app(app, tmp_path / "cache", None) == tree
+    assert (tree / "pkg" / "track.py").read_text(encoding="utf-8") == "local edit\n"
