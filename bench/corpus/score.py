@@ -104,6 +104,7 @@ class RunScore:
 
     tallies: dict[str, Tally]
     forwarding_reported: int = 0
+    forwarded: list[str] = field(default_factory=list)
     event_checked: int = 0
     event_agreed: int = 0
     calls: int = 0
@@ -159,6 +160,7 @@ def score_calls(app: Mapping[str, Any], calls: Sequence[Any], root: Path) -> Run
         used.update(hits)
         if via == "forwarding":
             score.forwarding_reported += len(hits)
+            score.forwarded.append(where)
             continue
         if via in COUNTED:
             tallies[via].found += 1
@@ -300,6 +302,7 @@ def _as_json(run: RunScore) -> dict[str, Any]:
         "calls": run.calls,
         "seconds": round(run.seconds, 3),
         "forwarding_reported": run.forwarding_reported,
+        "forwarded": run.forwarded,
         "event_checked": run.event_checked,
         "event_agreed": run.event_agreed,
         **{
@@ -399,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"    {label} missed {kind}: {where}")
                     for where in run.tallies[kind].spurious:
                         print(f"    {label} spurious {kind}: {where}")
+                for where in run.forwarded:
+                    print(f"    {label} reported a forwarding call: {where}")
             if init is not None and init.missing:
                 print(f"    init missing: {', '.join(init.missing)}")
             if init is not None and init.message:

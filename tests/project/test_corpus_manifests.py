@@ -135,6 +135,7 @@ def test_scoring_matches_exact_lines_then_spans_and_classes_the_rest() -> None:
     assert wrapper.recall == 0.5 and wrapper.precision == 0.5
     assert wrapper.missed == ["a.py:20"]
     assert result.forwarding_reported == 1
+    assert result.forwarded == ["b.py:4"]
     assert (result.event_checked, result.event_agreed) == (2, 1)
 
 
