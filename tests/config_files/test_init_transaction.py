@@ -104,10 +104,11 @@ def test_init_adds_the_table_to_any_pyproject_shape(shape: str, shop: Path) -> N
     document = tomllib.loads(new)
     ours = document["tool"].pop("trackplan")
     assert ours["plan"] == "plans"
-    assert "app.telemetry.track" in ours["wrappers"]
+    assert "wrappers" not in ours  # lint infers `app.telemetry.track` itself (issue 9)
     if others is not None:
         assert document == others
     assert run_cli("check", cwd=shop).returncode in (0, 1)  # the config loads
+    assert "app.telemetry.track" in run_cli("lint", "--show-wrappers", cwd=shop).stdout
 
 
 def test_dotted_trackplan_keys_are_kept_or_replaced_with_force(shop: Path) -> None:
@@ -132,7 +133,7 @@ def test_out_of_order_trackplan_tables_are_replaced_with_force(shop: Path) -> No
     assert done.returncode == 0, done.stderr
     document = tomllib.loads((shop / "pyproject.toml").read_text())
     assert document["tool"]["trackplan"]["plan"] == "plans"
-    assert "a.b" not in document["tool"]["trackplan"]["wrappers"]
+    assert "wrappers" not in document["tool"]["trackplan"]  # replaced, and none declared
     assert (document["project"], document["tool"]["z"]) == ({"name": "shop"}, {"q": 1})
 
 
