@@ -75,6 +75,12 @@ class TokenMatcher:
         # re2's default UTF-8 mode a token or a file that is not UTF-8 would not be).
         options = re2.Options()
         options.encoding = re2.Options.Encoding.LATIN1
+        # Inferred wrapper names can make the alternation long (40k characters on a real
+        # app): re2's default 8 MiB budget then runs out and re2 logs "DFA out of memory"
+        # to the user's stderr on every file. 256 MiB is a cap, not an allocation: DFA
+        # states are built as the input needs them (about 20 MB for 2,500 names).
+        options.max_mem = 256 << 20
+        options.log_errors = False
         pattern = b"|".join(re.escape(t) for t in self.tokens)
         try:
             self._regex = re2.compile(pattern, options)
