@@ -38,6 +38,10 @@ def may_track(data: bytes, tokens: Sequence[bytes]) -> bool:
     return False
 
 
+#: Tokens per re2 alternation (each compiles to its own DFA; see ``TokenMatcher``).
+_CHUNK = 200
+
+
 def _minimal(tokens: Iterable[bytes]) -> list[bytes]:
     """The tokens without those containing another token (a match of the shorter one
     is already a match)."""
@@ -61,6 +65,7 @@ class TokenMatcher:
     def __init__(self, tokens: Iterable[bytes]) -> None:
         self.tokens = tuple(_minimal(tokens))
         self._regex: Any = None
+        self._regexes: list[Any] = []
         self._compiled = False  # compiled at the first file read (a warm run reads none)
 
     def _compile(self) -> None:
@@ -75,31 +80,39 @@ class TokenMatcher:
         # re2's default UTF-8 mode a token or a file that is not UTF-8 would not be).
         options = re2.Options()
         options.encoding = re2.Options.Encoding.LATIN1
-        # Inferred wrapper names can make the alternation long (40k characters on a real
-        # app): re2's default 8 MiB budget then runs out and re2 logs "DFA out of memory"
-        # to the user's stderr on every file. 256 MiB is a cap, not an allocation: DFA
-        # states are built as the input needs them (about 20 MB for 2,500 names).
-        options.max_mem = 256 << 20
+        # Inferred wrapper names can make the token set large (thousands on a real app):
+        # one alternation of them all outgrows re2's DFA budget, which then falls back to
+        # a slow NFA and logs "DFA out of memory" to the user's stderr on every file. So
+        # the tokens are split into alternations of at most _CHUNK, each its own DFA.
         options.log_errors = False
-        pattern = b"|".join(re.escape(t) for t in self.tokens)
+        tokens = self.tokens
         try:
-            self._regex = re2.compile(pattern, options)
+            self._regexes = [
+                re2.compile(b"|".join(re.escape(t) for t in tokens[i : i + _CHUNK]), options)
+                for i in range(0, len(tokens), _CHUNK)
+            ]
         except Exception:  # pragma: no cover - refused: the per-token search
-            self._regex = None
+            self._regexes = []
+        self._regex = self._regexes[0] if self._regexes else None
 
     def __call__(self, data: bytes) -> bool:
         if not self._compiled:
             self._compile()
         if self._regex is None:
             return may_track(data, self.tokens)
-        position = 0
-        while True:
-            match = self._regex.search(data, position)
-            if match is None:
-                return False
-            if not _in_comment_line(data, match.start()):
-                return True
-            position = match.end()
+        return any(_found(regex, data) for regex in self._regexes)
+
+
+def _found(regex: Any, data: bytes) -> bool:
+    """True when ``regex`` matches ``data`` outside a comment line."""
+    position = 0
+    while True:
+        match = regex.search(data, position)
+        if match is None:
+            return False
+        if not _in_comment_line(data, match.start()):
+            return True
+        position = match.end()
 
 
 #: CPython's own limit ("too many nested parentheses"): deeper is never valid Python, and
