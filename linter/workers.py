@@ -202,6 +202,7 @@ def _stop_unused(executor: Any) -> None:
     prefilter then let nothing through): its workers are still importing libcst, and
     waiting for that would only delay the end of the run."""
     processes = list(getattr(executor, "_processes", {}).values())
+    manager = getattr(executor, "_executor_manager_thread", None)  # shutdown() forgets it
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(Exception):
@@ -209,6 +210,12 @@ def _stop_unused(executor: Any) -> None:
     for process in processes:
         with contextlib.suppress(Exception):
             process.join(timeout=5)
+    # Let the pool's manager thread see its workers gone and close its wake-up pipe
+    # now: left running, it races concurrent.futures' exit hook, which then writes to
+    # the closed pipe and prints "Exception ignored ... Bad file descriptor" at exit.
+    if manager is not None:
+        with contextlib.suppress(Exception):
+            manager.join(timeout=5)
 
 
 #: Source bytes queued in a pool above which files are sent by path, not by content.
