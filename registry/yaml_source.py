@@ -1,9 +1,9 @@
 """Safe YAML reading that remembers where every value was written.
 
-Plan files are never ``yaml.load``-ed: :class:`_Builder` reads libyaml's event stream
-(``CSafeLoader``'s parser when available, else the pure-Python ``SafeLoader``'s) and
-builds plain JSON-like Python values in one pass with an explicit stack, recording for
-every value the 1-based line and column of its node, keyed by JSON Pointer. Building
+Plan files never go through PyYAML's object constructors: :class:`_Builder` reads
+libyaml's event stream (``CSafeLoader``'s parser when available, else the pure-Python
+``SafeLoader``'s) and builds plain JSON-like Python values in one pass with an explicit
+stack, recording for every value the 1-based line and column of its node, keyed by JSON Pointer. Building
 from events rather than from ``yaml.compose`` avoids libyaml's recursive C composer
 (which crashes the interpreter on very deep input) and a second walk over a node tree.
 

@@ -2,8 +2,9 @@
 
 The commits run the real ``pre-commit`` against a snapshot of this working tree (a git
 repository built in a temp dir, since pre-commit installs hooks from a commit). The hook
-environment is built offline: a virtualenv with the system site-packages (trackplan's
-dependencies are installed there) and ``pip --no-index``.
+environment is built offline: pre-commit's own virtualenv, which sees the running test
+environment's packages (``suite_support.running_environment_pythonpath``), and
+``pip --no-index``.
 """
 
 from __future__ import annotations
