@@ -3,9 +3,10 @@
 Plan files never go through PyYAML's object constructors: :class:`_Builder` reads
 libyaml's event stream (``CSafeLoader``'s parser when available, else the pure-Python
 ``SafeLoader``'s) and builds plain JSON-like Python values in one pass with an explicit
-stack, recording for every value the 1-based line and column of its node, keyed by JSON Pointer. Building
-from events rather than from ``yaml.compose`` avoids libyaml's recursive C composer
-(which crashes the interpreter on very deep input) and a second walk over a node tree.
+stack, recording for every value the 1-based line and column of its node, keyed by JSON
+Pointer. Building from events rather than from ``yaml.compose`` avoids libyaml's
+recursive C composer (which crashes the interpreter on very deep input) and a second walk
+over a node tree.
 
 The builder is where the safety checks live: duplicate mapping keys (pyyaml silently
 keeps the last one), alias bombs and recursive aliases (capped by the number of
