@@ -72,12 +72,22 @@ def facts_for_run(
     base_names: Iterable[str],
     *,
     use_cache: bool = True,
+    declared: Iterable[str] = (),
 ) -> ProjectFacts:
-    """The whole-project facts for a lint run over ``files`` (absolute paths)."""
+    """The whole-project facts for a lint run over ``files`` (absolute paths);
+    ``declared``: the declared wrappers' qualified names."""
     wanted = tuple(sorted(set(tokens)))
     names = tuple(sorted(set(base_names)))
+    targets = tuple(sorted(set(declared)))
     key = digest_parts(
-        ["facts-1", *(t.decode("utf-8", "surrogateescape") for t in wanted), "--", *names]
+        [
+            "facts-2",
+            *(t.decode("utf-8", "surrogateescape") for t in wanted),
+            "--",
+            *names,
+            "--",
+            *targets,
+        ]
     )
     store = root / CACHE_DIR_NAME / "v1" / f"facts-{key[:24]}.json"
     signature = _stat_signature(files, time.time_ns()) if use_cache else None
@@ -107,7 +117,7 @@ def facts_for_run(
         summaries[digest] = summary.to_json()
         return summary
 
-    facts, _ = project_facts(list(files), wanted, names, _read, summary_of)
+    facts, _ = project_facts(list(files), wanted, names, _read, summary_of, targets)
     if use_cache:
         document = {
             "signature": signature,

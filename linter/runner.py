@@ -403,6 +403,7 @@ def _project_facts(
         trigger_tokens(config.wrappers),
         _call_names(config),
         use_cache=use_cache,
+        declared=config.wrappers,
     )
 
 

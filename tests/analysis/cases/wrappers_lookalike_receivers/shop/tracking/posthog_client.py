@@ -1,0 +1,5 @@
+from shop.tracking.client import client
+
+
+def get_posthog():
+    return client

@@ -1,0 +1,5 @@
+from shop.tracking.events import tracker
+
+
+def begin_checkout(user):
+    tracker.send("checkout_begun", user)
