@@ -39,6 +39,7 @@ __all__ = [
     "iter_python_files",
     "project_facts",
     "scan_project",
+    "sdkish",
     "summarise",
     "summarise_source",
 ]
@@ -48,7 +49,7 @@ CLIENT_CONSTRUCTORS = frozenset({"Posthog", "Client", "Mixpanel"})
 #: Modules a ``Client`` must come from to count as an SDK client here.
 _CLIENT_MODULES = ("posthog", "posthoganalytics", "segment", "analytics", "rudderstack", "mixpanel")
 _MAX_ROUNDS = 6
-#: Words that make a module path or a receiver name an SDK's (see :func:`_sdkish`).
+#: Words that make a module path or a receiver name an SDK's (see :func:`sdkish`).
 _SDK_WORDS = ("posthog", "segment", "analytics", "rudderstack", "mixpanel")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SKIP_NAMES = frozenset({"__init__", "__new__", "__post_init__"})
@@ -371,7 +372,7 @@ def _client_class(value: ast.AST, imports: Mapping[str, str]) -> str | None:
     return ".".join([origin, *parts[1:]])
 
 
-def _sdkish(name: str) -> bool:
+def sdkish(name: str) -> bool:
     """Whether a module path or a receiver's name mentions an SDK (``posthog``,
     ``app.posthog_client``, ``self._mixpanel``, ``segment_analytics``...)."""
     lowered = name.lower()
@@ -396,11 +397,11 @@ def summarise(tree: ast.Module) -> FileSummary:
         if cls is not None:
             attrs.add(f"{attr}={cls}")
     shows_sdk = bool(attrs) or any(
-        _sdkish(f"{alias}.{origin}") for alias, origin in summariser.imports.items()
+        sdkish(f"{alias}.{origin}") for alias, origin in summariser.imports.items()
     )
 
     def key(callee: str, root: str, receiver: str) -> str:
-        if shows_sdk or _sdkish(summariser.imports.get(root, "")):
+        if shows_sdk or sdkish(summariser.imports.get(root, "")):
             return callee
         return f"{callee}@{receiver}"
 
@@ -484,7 +485,7 @@ def infer_facts(
         param_attrs.update(summary.param_attrs)
     receivers = {a.partition("=")[0] for a in attrs}
     client_slots = {
-        slot for slot, _, cls in (a.partition("=") for a in args) if _sdkish(cls.split("|")[0])
+        slot for slot, _, cls in (a.partition("=") for a in args) if sdkish(cls.split("|")[0])
     }
     for item in param_attrs:
         slot, _, attr = item.partition(">")
@@ -499,7 +500,7 @@ def infer_facts(
             return name in base
         if name not in base:
             return False
-        return name not in generic or receiver in receivers or _sdkish(receiver)
+        return name not in generic or receiver in receivers or sdkish(receiver)
 
     found: set[str] = set()
     seeded = {name for name, targets in forwards.items() if any(map(seed, targets))}

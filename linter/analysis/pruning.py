@@ -15,8 +15,10 @@ Every function that cannot matter is *hollowed*: from its ``def`` line to
   many lines, so every other line keeps its number and its text, and all positions
   stay those of the real file. A function matters when it holds a candidate call
   (in its body or its parameter defaults), a ``global``/``nonlocal`` statement (it may
-  bind a module name) or an assignment to an attribute (``self.client = Posthog(...)``
-  gives a class its attributes). Its decorators and its name stay, so what the module
+  bind a module name), an assignment to an attribute of ``self``/``cls``
+  (``self.client = Posthog(...)`` gives a class its attributes) or one to another
+  attribute that may hold a client (``app.state.posthog = make_client()``: see
+  ``_may_set_client``). Its decorators and its name stay, so what the module
   and its classes bind is unchanged; its parameters and the names bound in its body
   are only ever looked up from calls inside it, and none of those can match.
 
@@ -33,7 +35,7 @@ import ast
 from bisect import bisect_left
 from typing import NamedTuple
 
-from trackplan.linter.analysis.forwarding import CLIENT_CONSTRUCTORS
+from trackplan.linter.analysis.forwarding import CLIENT_CONSTRUCTORS, sdkish as _sdkish
 from trackplan.linter.analysis.sdk_table import NAME_ALIASES
 
 __all__ = ["Prepared", "Pruned", "prepare", "prunable", "prune"]
@@ -92,7 +94,9 @@ class _Scan:
                 callable_names.add(node.arg)
             elif isinstance(node, (ast.Assign, ast.AnnAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if any(isinstance(target, ast.Attribute) for target in targets):
+                if node.value is not None and any(
+                    _may_set_client(target, node.value) for target in targets
+                ):
                     self.marks.append(node.lineno)
             elif isinstance(node, _FUNCTIONS):
                 self.functions.append(node)
@@ -144,6 +148,31 @@ def _module_globals(tree: ast.Module) -> frozenset[str]:
         if isinstance(node, ast.Global):
             found.update(node.names)
     return frozenset(found)
+
+
+def _may_set_client(target: ast.expr, value: ast.expr) -> bool:
+    """Could this assignment give an attribute the resolver reads? ``self.x = ...`` and
+    ``cls.x = ...`` give a class its attributes; any other attribute (``app.state.posthog
+    = ...``, ``posthog.api_key = ...``, ``app.tracker = make_client()``) only when a name
+    in it shows a client (an SDK, a client constructor, ``client``): a test's
+    ``mock_gateway.return_value = RESPONSE`` does not keep its function."""
+    if not isinstance(target, ast.Attribute):
+        return False
+    if isinstance(target.value, ast.Name) and target.value.id in ("self", "cls"):
+        return True
+    if _sdkish(target.attr):
+        return True
+    for node in (*ast.walk(target.value), *ast.walk(value)):
+        name = (
+            node.id
+            if isinstance(node, ast.Name)
+            else node.attr
+            if isinstance(node, ast.Attribute)
+            else ""
+        )
+        if name in CLIENT_CONSTRUCTORS or _sdkish(name) or "client" in name.lower():
+            return True
+    return False
 
 
 def _may_return_client(value: ast.expr, module_names: frozenset[str]) -> bool:

@@ -96,3 +96,30 @@ def test_skipping_statements_counts_calls_like_a_full_walk() -> None:
         results.append((total, [fact.index for fact in facts]))
     assert results[0] == results[1]
     assert results[0][0] == len(lines)
+
+
+def test_attribute_assignments_keep_a_function_only_when_they_may_hold_a_client() -> None:
+    source = (
+        b"import posthog\n"
+        b"RESPONSE = object()\n"
+        b"def test_refund(gateway_mock, payment):\n"
+        b"    gateway_mock.refund.return_value = RESPONSE\n"
+        b"    payment.charge_status = 'charged'\n"
+        b"def create_app(app):\n"
+        b"    app.state.posthog = make()\n"
+        b"def wire(app):\n"
+        b"    app.tracker = get_client()\n"
+        b"def configure(settings):\n"
+        b"    posthog.api_key = settings.KEY\n"
+        b"class Service:\n"
+        b"    def __init__(self, sink):\n"
+        b"        self.sink = sink\n"
+    )
+    pruned = prune(source, ast.parse(source), frozenset({"capture"}))
+    after = pruned.source.decode().splitlines()
+    assert pruned.hollowed == 1
+    assert after[2] == 'def test_refund(): """'
+    assert after[6] == "    app.state.posthog = make()"
+    assert after[8] == "    app.tracker = get_client()"
+    assert after[10] == "    posthog.api_key = settings.KEY"
+    assert after[13] == "        self.sink = sink"
