@@ -622,7 +622,5 @@ def scan_project(root: Path, wrappers: Iterable[str], base_names: Iterable[str])
 
     files = [str(p) for p in iter_python_files(root)]
     wrappers = tuple(wrappers)
-    facts, _ = project_facts(
-        files, trigger_tokens(wrappers), base_names, _read, declared=wrappers
-    )
+    facts, _ = project_facts(files, trigger_tokens(wrappers), base_names, _read, declared=wrappers)
     return facts

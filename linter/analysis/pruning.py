@@ -35,7 +35,8 @@ import ast
 from bisect import bisect_left
 from typing import NamedTuple
 
-from trackplan.linter.analysis.forwarding import CLIENT_CONSTRUCTORS, sdkish as _sdkish
+from trackplan.linter.analysis.forwarding import CLIENT_CONSTRUCTORS
+from trackplan.linter.analysis.forwarding import sdkish as _sdkish
 from trackplan.linter.analysis.sdk_table import NAME_ALIASES
 
 __all__ = ["Prepared", "Pruned", "prepare", "prunable", "prune"]

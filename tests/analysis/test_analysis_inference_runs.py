@@ -197,9 +197,7 @@ def test_sdk_named_calls_count_on_client_like_receivers_without_an_sdk_import() 
         b"class Service:\n    def __init__(self, sink):\n        self.sink = sink\n"
         b"    def emit(self, e):\n        self.sink.capture(e)\n"
     )
-    wiring = summarise_source(
-        b"from posthog import Posthog\nservice = Service(Posthog('k'))\n"
-    )
+    wiring = summarise_source(b"from posthog import Posthog\nservice = Service(Posthog('k'))\n")
     declared = summarise_source(b"def signup(u):\n    telemetry.capture('x', u)\n")
     base = {"capture"}
     assert infer_facts([named], base).wrapper_names == {"send"}
