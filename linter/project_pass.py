@@ -31,6 +31,7 @@ import orjson
 from trackplan.linter.analysis.forwarding import (
     FileSummary,
     ProjectFacts,
+    Scanned,
     project_facts,
     summarise_source,
 )
@@ -73,9 +74,12 @@ def facts_for_run(
     *,
     use_cache: bool = True,
     declared: Iterable[str] = (),
+    scanned: Scanned | None = None,
 ) -> ProjectFacts:
     """The whole-project facts for a lint run over ``files`` (absolute paths);
-    ``declared``: the declared wrappers' qualified names."""
+    ``declared``: the declared wrappers' qualified names. When the files had to be read,
+    ``scanned`` is told what the reads found (see
+    :class:`~trackplan.linter.analysis.forwarding.Scanned`)."""
     wanted = tuple(sorted(set(tokens)))
     names = tuple(sorted(set(base_names)))
     targets = tuple(sorted(set(declared)))
@@ -117,7 +121,7 @@ def facts_for_run(
         summaries[digest] = summary.to_json()
         return summary
 
-    facts, _ = project_facts(list(files), wanted, names, _read, summary_of, targets)
+    facts, _ = project_facts(list(files), wanted, names, _read, summary_of, targets, scanned)
     if use_cache:
         document = {
             "signature": signature,

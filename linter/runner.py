@@ -28,6 +28,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from trackplan.linter.analysis.forwarding import Scanned
 from trackplan.linter.cache import (
     CachedResult,
     FileState,
@@ -221,11 +222,15 @@ def _prefiltered(
     found: _Findings,
     limit: int,
     progress: Progress | None = None,
+    scanned: Scanned | None = None,
 ) -> Iterator[_Candidate]:
     """The files that may hold tracking calls, as they are found; unchanged files are
-    judged by the stat index without being read. Only regular files are opened, never
-    more than ``limit`` bytes of one: a larger file that mentions a token is TP901
-    "too large to analyse", one that does not is skipped."""
+    judged by the stat index without being read, and files the whole-project pass has
+    just read with the same tokens (``scanned``) by what it found. Only regular files
+    are opened, never more than ``limit`` bytes of one: a larger file that mentions a
+    token is TP901 "too large to analyse", one that does not is skipped."""
+    hits = scanned.hits if scanned is not None else {}
+    misses = scanned.misses if scanned is not None else set()
     prefilter = TokenMatcher(tokens)
     prefix = os.path.join(root, "")
     cut = len(prefix)
@@ -250,15 +255,21 @@ def _prefiltered(
                     if verdict:
                         yield _Candidate(path, rel, verdict, stat.st_size, None)
                     continue
-            data = read_source(path, limit)
+            known = hits.get(path)
+            if known is not None and len(known) == stat.st_size:
+                data = known
+            elif path in misses:
+                data = None
+            else:
+                data = read_source(path, limit)
         except InputFileError as exc:
             found.diagnostics.append(_unreadable(path, exc.reason))
             continue
         except OSError as exc:
             found.diagnostics.append(_unreadable(path, exc.strerror or str(exc)))
             continue
-        hit = prefilter(data)
-        digest = content_digest(data) if hit else None
+        hit = data is not None and (data is known or prefilter(data))
+        digest = content_digest(data) if hit and data is not None else None
         if cache:
             cache.remember(
                 rel, FileState(stat.st_mtime_ns, stat.st_size, stat.st_ino, started_ns, hit, digest)
@@ -316,7 +327,8 @@ def run_lint(
     started_ns = time.time_ns()
     root = config.root
     files = discover(paths, root, config.exclude, check_files=False)
-    facts = _project_facts(config, paths, files, use_cache)
+    scanned = Scanned()
+    facts = _project_facts(config, paths, files, use_cache, scanned)
     key = digest_parts([settings_digest(config), facts.digest(), f"src={config.src}"])
     cache = LintCache(root, key) if use_cache else None
     tokens = tuple(sorted({*_tokens(config, cache, key), *facts.tokens()}))
@@ -336,7 +348,7 @@ def run_lint(
         if len(files) >= _PRESTART_FILES and (cache is None or cache.is_cold()):
             workers.prestart()
         for candidate in _prefiltered(
-            files, root, tokens, cache, started_ns, found, config.max_file_size, progress
+            files, root, tokens, cache, started_ns, found, config.max_file_size, progress, scanned
         ):
             matched += 1
             if not _cached(candidate, cache, digests, found):
@@ -382,7 +394,11 @@ def run_lint(
 
 
 def _project_facts(
-    config: Config, paths: Sequence[Path], files: Sequence[str], use_cache: bool
+    config: Config,
+    paths: Sequence[Path],
+    files: Sequence[str],
+    use_cache: bool,
+    scanned: Scanned,
 ) -> ProjectFacts:
     """Wrapper inference's whole-project pass (see :mod:`trackplan.linter.project_pass`):
     over every file of the project, also when only some paths are linted (a wrapper is
@@ -404,6 +420,7 @@ def _project_facts(
         _call_names(config),
         use_cache=use_cache,
         declared=config.wrappers,
+        scanned=scanned,
     )
 
 

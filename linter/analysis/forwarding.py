@@ -28,13 +28,14 @@ import ast
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 __all__ = [
     "FileSummary",
     "ProjectFacts",
+    "Scanned",
     "infer_facts",
     "iter_python_files",
     "project_facts",
@@ -524,6 +525,17 @@ def _matcher(tokens: Sequence[bytes]) -> Callable[[bytes], bool]:
     return TokenMatcher(tokens)
 
 
+@dataclass
+class Scanned:
+    """What :func:`project_facts` read, for a caller that would read every file again
+    to prefilter it with the same tokens (the lint run): the bytes of each file that
+    matched a token, and the files read that matched none. Filled only when the rounds
+    ran to the end (every file was tried against every token)."""
+
+    hits: dict[str, bytes] = field(default_factory=dict)
+    misses: set[str] = field(default_factory=set)
+
+
 def project_facts(
     files: Sequence[str],
     tokens: Iterable[bytes],
@@ -531,6 +543,7 @@ def project_facts(
     read: Callable[[str], bytes | None],
     summary_of: Callable[[str, bytes], FileSummary] | None = None,
     declared: Iterable[str] = (),
+    scanned: Scanned | None = None,
 ) -> tuple[ProjectFacts, set[str]]:
     """Run the rounds over ``files`` (paths); return the facts and the files that matched
     any token (the SDK ``tokens`` or a candidate's).
@@ -548,6 +561,8 @@ def project_facts(
     facts = ProjectFacts()
     pending = list(files)
     matcher = _matcher(wanted)
+    hits: dict[str, bytes] = {}
+    complete = False
     for _ in range(_MAX_ROUNDS):
         still: list[str] = []
         for path in pending:
@@ -557,6 +572,8 @@ def project_facts(
             if matcher(data):
                 matched.add(path)
                 summaries[path] = summarise_one(path, data)
+                if scanned is not None:
+                    hits[path] = data
             else:
                 still.append(path)
         pending = still
@@ -564,9 +581,13 @@ def project_facts(
         added = new.tokens() - facts.tokens()
         facts = new
         if not added or not pending:
+            complete = True
             break
         wanted = tuple(added)
         matcher = _matcher(wanted)
+    if scanned is not None and complete:
+        scanned.hits = hits
+        scanned.misses = set(pending)
     return facts, matched
 
 
