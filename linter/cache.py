@@ -184,6 +184,12 @@ class LintCache:
         self._index: dict[str, list[Any]] = {}
         self._index_dirty = False
 
+    @staticmethod
+    def exists(root: Path) -> bool:
+        """Whether ``root`` has a stat index at all (for any settings): without one a
+        run is surely cold, before its settings digest is known."""
+        return (root / CACHE_DIR_NAME / f"v{FORMAT_VERSION}" / "index.json").is_file()
+
     # -- the stat index ---------------------------------------------------------------
 
     def load_index(self, tokens_digest: str) -> None:

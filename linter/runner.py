@@ -327,25 +327,32 @@ def run_lint(
     started_ns = time.time_ns()
     root = config.root
     files = discover(paths, root, config.exclude, check_files=False)
-    scanned = Scanned()
-    facts = _project_facts(config, paths, files, use_cache, scanned)
-    key = digest_parts([settings_digest(config), facts.digest(), f"src={config.src}"])
-    cache = LintCache(root, key) if use_cache else None
-    tokens = tuple(sorted({*_tokens(config, cache, key), *facts.tokens()}))
-    if cache:
-        cache.load_index(digest_parts(t.decode("utf-8", "surrogateescape") for t in tokens))
-    found = _Findings(root)
-    digests = _Digests(root, cache, started_ns) if cache else None
+    cache: LintCache | None = None
+    key = ""
     workers = _Workers(
         config,
         max(1, min(jobs or _default_jobs(), len(files))),
         lambda: _plan_for_run(config, cache, key, needed=True),
-        facts,
+        facts_known=False,
     )
     matched = 0
     misses: dict[str, str] = {}  # path -> content digest of the files analysed
     try:
-        if len(files) >= _PRESTART_FILES and (cache is None or cache.is_cold()):
+        if len(files) >= _PRESTART_FILES and not (use_cache and LintCache.exists(root)):
+            # surely cold (no cache at all): the first worker imports libcst while the
+            # whole-project pass and the prefilter read the tree
+            workers.prestart()
+        scanned = Scanned()
+        facts = _project_facts(config, paths, files, use_cache, scanned)
+        key = digest_parts([settings_digest(config), facts.digest(), f"src={config.src}"])
+        cache = LintCache(root, key) if use_cache else None
+        tokens = tuple(sorted({*_tokens(config, cache, key), *facts.tokens()}))
+        if cache:
+            cache.load_index(digest_parts(t.decode("utf-8", "surrogateescape") for t in tokens))
+        found = _Findings(root)
+        digests = _Digests(root, cache, started_ns) if cache else None
+        workers.set_facts(facts)
+        if len(files) >= _PRESTART_FILES and cache is not None and cache.is_cold():
             workers.prestart()
         for candidate in _prefiltered(
             files, root, tokens, cache, started_ns, found, config.max_file_size, progress, scanned

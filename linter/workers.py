@@ -86,9 +86,10 @@ def _wrapper_error(config: Config, message: str) -> ConfigError:
     return ConfigError([ConfigProblem(str(config.source), line, column, dotted, message)])
 
 
-def _init_worker(config: Config, plans: Any, facts: ProjectFacts | None = None) -> None:
+def _init_worker(config: Config, plans: Any) -> None:
     """Start-up of a worker process: import the analyzer (libcst, the slow part) while
-    the parent is still loading the plan, then take the plan from ``plans``."""
+    the parent is still running the whole-project pass and loading the plan, then take
+    the plan and the project's facts from ``plans``."""
     import queue
 
     import trackplan.linter.analysis.analyzer  # noqa: F401
@@ -98,7 +99,7 @@ def _init_worker(config: Config, plans: Any, facts: ProjectFacts | None = None) 
     parent = os.getppid()
     while True:
         try:
-            kind, plan = plans.get(timeout=0.5)
+            kind, payload = plans.get(timeout=0.5)
             break
         except queue.Empty:
             if os.getppid() != parent:  # the parent is gone: nothing will come
@@ -107,6 +108,7 @@ def _init_worker(config: Config, plans: Any, facts: ProjectFacts | None = None) 
             return
     if kind == "plan":
         with contextlib.suppress(Exception):  # a task then reports the failure
+            plan, facts = payload
             _WORKER = _make_analyzer(config, plan, facts)
 
 
@@ -262,9 +264,15 @@ class _Workers:
         jobs: int,
         load_plan: Callable[[], Plan | None],
         facts: ProjectFacts | None = None,
+        *,
+        facts_known: bool = True,
     ) -> None:
         self.config = config
         self.facts = facts
+        #: False until :meth:`set_facts`: a worker started before then waits for them
+        self._facts_known = facts_known
+        self._held: list[tuple[Any, int]] = []  # (queue, workers) waiting for the facts
+        self._plan_loaded = False
         self.jobs = jobs
         self.load_plan = load_plan
         self.plan: Plan | None = None
@@ -305,11 +313,20 @@ class _Workers:
         future.add_done_callback(finished)
         self.pending.append((path, future))
 
+    def set_facts(self, facts: ProjectFacts) -> None:
+        """The run's whole-project facts, now known: a worker prestarted before them
+        gets them (and the plan) now."""
+        self.facts = facts
+        self._facts_known = True
+        held, self._held = self._held, []
+        for plans, workers in held:
+            self._release(plans, workers)
+
     def prestart(self) -> None:
         """Start the first worker now, before any file is known to need it: on a cold
         run over a large tree one surely will, and its start-up (importing libcst) then
-        overlaps with the whole prefilter. If the prefilter lets nothing through, the
-        worker is stopped at the end instead of waited for."""
+        overlaps with the whole-project pass and the prefilter. If the prefilter lets
+        nothing through, the worker is stopped at the end instead of waited for."""
         if not self._pools:
             self._start(min(self.jobs, _PRESTART_WORKERS), None, 0, None)
 
@@ -332,20 +349,28 @@ class _Workers:
             workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(self.config, plans, self.facts),
+            initargs=(self.config, plans),
         )
         pool = _Pool(executor, workers)  # launches the workers: they import libcst meanwhile
         self._pools.append(pool)
-        if len(self._pools) == 1:
+        if self._facts_known:
+            self._release(plans, workers)
+        else:
+            self._held.append((plans, workers))
+        if path is not None:
+            self._submit(pool, path, size, data)
+
+    def _release(self, plans: Any, workers: int) -> None:
+        """Hand ``workers`` started workers the plan (loaded here, once) and the facts."""
+        if not self._plan_loaded:
             try:
                 self.plan = self.load_plan()
             except BaseException:
                 plans.put(("abort", None))
                 raise
+            self._plan_loaded = True
         for _ in range(workers):
-            plans.put(("plan", self.plan))
-        if path is not None:
-            self._submit(pool, path, size, data)
+            plans.put(("plan", (self.plan, self.facts)))
 
     def outcomes(self) -> Iterator[tuple[str, _Outcome]]:
         """(path, outcome) of every submitted file, in submission order."""
