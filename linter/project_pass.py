@@ -50,9 +50,12 @@ def _read(path: str) -> bytes | None:
         return None
 
 
-def _stat_signature(files: Sequence[str], now_ns: int) -> str | None:
+def _stat_signature(
+    files: Sequence[str], now_ns: int, stats: dict[str, os.stat_result] | None = None
+) -> str | None:
     """A digest of every file's path and stat, or None when one was modified too
-    recently to be trusted (an edit in the same timestamp tick could be missed)."""
+    recently to be trusted (an edit in the same timestamp tick could be missed). Each
+    stat is also put in ``stats``."""
     parts: list[str] = []
     for path in files:
         try:
@@ -60,6 +63,8 @@ def _stat_signature(files: Sequence[str], now_ns: int) -> str | None:
         except OSError:
             parts.append(f"{path}\0missing")
             continue
+        if stats is not None:
+            stats[path] = stat
         if now_ns - stat.st_mtime_ns < RACY_NS:
             return None
         parts.append(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0{stat.st_ino}")
@@ -94,7 +99,8 @@ def facts_for_run(
         ]
     )
     store = root / CACHE_DIR_NAME / "v1" / f"facts-{key[:24]}.json"
-    signature = _stat_signature(files, time.time_ns()) if use_cache else None
+    stats = scanned.stats if scanned is not None else None
+    signature = _stat_signature(files, time.time_ns(), stats) if use_cache else None
     stored: dict[str, Any] = {}
     if use_cache:
         with contextlib.suppress(OSError, orjson.JSONDecodeError, ValueError):

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from trackplan.linter.analysis.forwarding import Scanned
@@ -231,6 +232,7 @@ def _prefiltered(
     token is TP901 "too large to analyse", one that does not is skipped."""
     hits = scanned.hits if scanned is not None else {}
     misses = scanned.misses if scanned is not None else set()
+    stats = scanned.stats if scanned is not None else {}
     prefilter = TokenMatcher(tokens)
     prefix = os.path.join(root, "")
     cut = len(prefix)
@@ -239,8 +241,8 @@ def _prefiltered(
             progress.update("scanned", number, len(files))
         rel = path[cut:] if path.startswith(prefix) and os.sep == "/" else _relative(path, root)
         try:
-            stat = source_state(path)
-            if stat is None:
+            stat = stats.get(path) or source_state(path)
+            if stat is None or not S_ISREG(stat.st_mode):
                 continue  # gone since discovery, or a FIFO, a device: never opened
             if stat.st_size > limit:
                 if large_file_mentions(path, prefilter):

@@ -534,6 +534,9 @@ class Scanned:
 
     hits: dict[str, bytes] = field(default_factory=dict)
     misses: set[str] = field(default_factory=set)
+    #: ``os.stat`` of each file the pass stat'ed (a warm run's check that nothing
+    #: changed), so the prefilter need not stat it again
+    stats: dict[str, os.stat_result] = field(default_factory=dict)
 
 
 def project_facts(
