@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 from trackplan.linter.analysis.bindings import Method, ModuleInfo, Ref, Scope
-from trackplan.linter.analysis.inference import WrapperInference, call_arguments, flows_of_call
+from trackplan.linter.analysis.inference import (
+    WrapperInference,
+    call_arguments,
+    flows_of_call,
+    task_call,
+)
 from trackplan.linter.analysis.resolver import Resolver
 from trackplan.linter.analysis.sdk_table import CallRow
 from trackplan.linter.analysis.signatures import BoundCall
@@ -198,11 +203,14 @@ class _CallFinder(cst.CSTVisitor):
         index = self.call_count
         self.call_count += 1
         frame = self.frames[-1]
-        if not self._may_match(node.func, frame.scope):
+        call = task_call(node)  # `track_event.delay(...)`: a call of `track_event`
+        if not self._may_match(call.func, frame.scope):
             return
-        callee = self.resolver.resolve(node.func, frame.scope)
+        callee = self.resolver.resolve(call.func, frame.scope)
         if not isinstance(callee, (Ref, Method)):
             return
+        if call is not node and not callee.project:
+            return  # only the project's own functions are tasks here
         if self.inference is not None:
             row = self.inference.inner_row(callee, self.resolver)
         else:
@@ -213,13 +221,13 @@ class _CallFinder(cst.CSTVisitor):
             return
         if row.kind == "identify_context":
             frame.identified = True
-        arguments = call_arguments(node, frame.scope, self.resolver)
+        arguments = call_arguments(call, frame.scope, self.resolver)
         positional = arguments.positional
         star_args, star_kwargs = arguments.star_args, arguments.star_kwargs
         bound = row.signature.bind(
             positional, arguments.keywords, bound_method=isinstance(callee, Method)
         )
-        if frame.passthrough and _passes_through(node, row, bound, frame.passthrough):
+        if frame.passthrough and _passes_through(call, row, bound, frame.passthrough):
             return  # the SDK call inside a declared wrapper: the wrapper's callers are checked
         if frame.inferred and flows_of_call(frame.scope, self.resolver, row, bound, arguments):
             return  # the forwarding call inside an inferred wrapper: its callers are checked

@@ -50,6 +50,10 @@ CLIENT_CONSTRUCTORS = frozenset({"Posthog", "Client", "Mixpanel"})
 #: Modules a ``Client`` must come from to count as an SDK client here.
 _CLIENT_MODULES = ("posthog", "posthoganalytics", "segment", "analytics", "rudderstack", "mixpanel")
 _MAX_ROUNDS = 6
+#: Methods that run a task function later with the arguments given (Celery's
+#: ``delay``/``apply_async``): the call is one of the task function itself. (The same
+#: set as :data:`~trackplan.linter.analysis.inference.TASK_METHODS`, which imports it.)
+TASK_METHODS = frozenset({"delay", "apply_async"})
 #: Words that make a module path or a receiver name an SDK's (see :func:`sdkish`).
 _SDK_WORDS = ("posthog", "segment", "analytics", "rudderstack", "mixpanel")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -260,6 +264,8 @@ class _Summariser:
         if isinstance(node, ast.Call):
             names = self.visit(node.func, scope, cls)
             parts = _dotted(node.func)
+            if parts and len(parts) > 1 and parts[-1] in TASK_METHODS:
+                parts = parts[:-1]  # `track_event.delay(...)` calls `track_event`
             argument_names: set[str] = set()
             starred = False
             for index, arg in enumerate(node.args):

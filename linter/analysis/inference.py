@@ -39,11 +39,19 @@ from pathlib import Path
 
 import libcst as cst
 from trackplan.linter.analysis.bindings import Method, Ref, Scope
+from trackplan.linter.analysis.forwarding import TASK_METHODS
 from trackplan.linter.analysis.resolver import ProjectIndex, Resolver, string_value
 from trackplan.linter.analysis.sdk_table import CallRow
 from trackplan.linter.analysis.signatures import BoundCall, SignatureError, parse_signature
 
-__all__ = ["InferredWrapper", "WrapperInference", "call_arguments", "template_fields"]
+__all__ = [
+    "TASK_METHODS",
+    "InferredWrapper",
+    "WrapperInference",
+    "call_arguments",
+    "task_call",
+    "template_fields",
+]
 
 _EMPTY = cst.Module([])
 _COPIES = frozenset({"dict", "copy", "deepcopy"})
@@ -161,6 +169,43 @@ def template_fields(template: str) -> list[str]:
 
 def _escape(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
+
+
+def task_call(node: cst.Call) -> cst.Call:
+    """``task.delay(a, k=v)`` as the call ``task(a, k=v)``; ``task.apply_async(args=[a],
+    kwargs={"k": v})`` too when both are literals (other options, ``countdown=``, are
+    dropped). Any other call is returned as it is. The argument nodes are the call's
+    own, so positions stay those of the file."""
+    func = node.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in TASK_METHODS:
+        return node
+    if not isinstance(func.value, (cst.Name, cst.Attribute)):
+        return node
+    if func.attr.value == "delay":
+        return node.with_changes(func=func.value)
+    positional: list[cst.Arg] = []
+    keywords: list[cst.Arg] = []
+    for arg in node.args:
+        if arg.keyword is None or arg.star:
+            return node
+        if arg.keyword.value == "args":
+            if not isinstance(arg.value, (cst.List, cst.Tuple)):
+                return node
+            for element in arg.value.elements:
+                if not isinstance(element, cst.Element):
+                    return node  # `*rest` in the list
+                positional.append(cst.Arg(element.value))
+        elif arg.keyword.value == "kwargs":
+            if not isinstance(arg.value, cst.Dict):
+                return node
+            for item in arg.value.elements:
+                if not isinstance(item, cst.DictElement):
+                    return node  # `**rest` in the dict
+                name = string_value(item.key)
+                if name is None or not name.isidentifier():
+                    return node
+                keywords.append(cst.Arg(item.value, keyword=cst.Name(name)))
+    return node.with_changes(func=func.value, args=[*positional, *keywords])
 
 
 def _calls_in(node: cst.CSTNode) -> Iterator[cst.Call]:
@@ -411,6 +456,16 @@ def flows(
     if "event" in roles or row.event_template is not None:
         event = bound.first("event") if row.event_template is None else None
         if (
+            isinstance(event, cst.Call)
+            and isinstance(event.func, cst.Name)
+            and event.func.value == "str"
+            and len(event.args) == 1
+            and not event.args[0].keyword
+            and not event.args[0].star
+            and isinstance(event.args[0].value, cst.Attribute)
+        ):
+            event = event.args[0].value  # `capture(str(event.action), ...)`
+        if (
             row.event_class is None
             and isinstance(event, cst.Attribute)
             and isinstance(event.value, cst.Name)
@@ -584,7 +639,8 @@ class WrapperInference:
         function = _Function(scope, resolver)
         deps: set[Path] = set()
         forwarding: list[tuple[_Flows, CallRow, cst.BaseExpression]] = []
-        for call in _calls_in(scope.node.body):
+        for found_call in _calls_in(scope.node.body):
+            call = task_call(found_call)
             func = call.func
             last = func.attr.value if isinstance(func, cst.Attribute) else _dotted(func)
             if last.rpartition(".")[2] not in self.names:

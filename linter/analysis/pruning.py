@@ -35,7 +35,7 @@ import ast
 from bisect import bisect_left
 from typing import NamedTuple
 
-from trackplan.linter.analysis.forwarding import CLIENT_CONSTRUCTORS
+from trackplan.linter.analysis.forwarding import CLIENT_CONSTRUCTORS, TASK_METHODS
 from trackplan.linter.analysis.forwarding import sdkish as _sdkish
 from trackplan.linter.analysis.sdk_table import NAME_ALIASES
 
@@ -84,7 +84,14 @@ class _Scan:
                     continue
                 func = node.func
                 if isinstance(func, ast.Attribute):
-                    if func.attr in names:
+                    inner = func.value
+                    if func.attr in TASK_METHODS and isinstance(inner, ast.Name):
+                        # `track_event.delay(...)`: a bare call of `track_event`
+                        bare.append(ast.Call(inner, [], [], lineno=node.lineno))
+                    elif func.attr in TASK_METHODS and isinstance(inner, ast.Attribute):
+                        if inner.attr in names:
+                            self.candidates.append(node.lineno)
+                    elif func.attr in names:
                         self.candidates.append(node.lineno)
                 elif isinstance(func, ast.Name):
                     bare.append(node)
