@@ -29,6 +29,7 @@ damaged, truncated, foreign or hostile file reads as a miss, never an error.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -43,6 +44,7 @@ import orjson
 from trackplan.linter.limits import (
     CACHE_ENTRY_MAX_BYTES,
     CACHE_INDEX_MAX_BYTES,
+    MAX_DECLARATION_BYTES,
 )
 from trackplan.linter.outcomes import valid_call, valid_diagnostic
 from trackplan.registry.fileio import read_bytes_capped
@@ -413,25 +415,27 @@ def digest_parts(parts: Iterable[str]) -> str:
 
 
 def _file_part(path: Path) -> str:
-    from trackplan.linter.analysis.versions import MAX_DECLARATION_BYTES
-
     try:  # capped, regular files only: what the version reader would read, nothing more
         return f"{path}={content_digest(read_bytes_capped(path, MAX_DECLARATION_BYTES))}"
     except OSError:
         return f"{path}=missing"
 
 
-def _code_stamp() -> Iterator[str]:
-    """trackplan's own code: a new version or an edited analyzer invalidates the cache."""
+@functools.cache
+def _code_stamp() -> tuple[str, ...]:
+    """trackplan's own code: a new version or an edited analyzer invalidates the cache
+    (taken once per process: the lint cache and the whole-project pass both use it)."""
     import trackplan.registry
 
+    out: list[str] = []
     for package in (Path(__file__).parent, *map(Path, trackplan.registry.__path__)):
         for directory, dirs, files in os.walk(package):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
                 if name.endswith((".py", ".json", ".txt")):
                     stat = os.stat(os.path.join(directory, name))
-                    yield f"{directory}/{name}:{stat.st_mtime_ns}:{stat.st_size}"
+                    out.append(f"{directory}/{name}:{stat.st_mtime_ns}:{stat.st_size}")
+    return tuple(out)
 
 
 def _plan_files(plan: Path | None) -> list[Path]:

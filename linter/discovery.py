@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -232,7 +233,8 @@ def _git_listing(directory: Path) -> list[str] | None:
         return None
     if done.returncode != 0:
         return None
-    return list({os.fsdecode(item) for item in done.stdout.split(b"\0") if item})
+    text = done.stdout.decode(sys.getfilesystemencoding(), "surrogateescape")  # = fsdecode
+    return list({item for item in text.split("\0") if item})
 
 
 # -- outside git: a small .gitignore reader ------------------------------------------------

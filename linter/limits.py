@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
     "GITIGNORE_MAX_BYTES",
     "HARD_MAX_FILE_SIZE",
+    "MAX_DECLARATION_BYTES",
     "SOURCE_READ_MAX_BYTES",
 ]
 
@@ -46,3 +47,8 @@ CACHE_INDEX_MAX_BYTES = 256 * 1024 * 1024
 #: JSON depth: parsed with orjson, which refuses nesting over 1024 levels (an error, not
 #: a RecursionError), then checked against the exact shape of our formats (at most four
 #: levels deep), so nothing deeper is ever walked.
+
+#: Largest requirements file, setup.cfg, setup.py (or the SDK's ``version.py``) read for
+#: the posthog version (declarations are small; a bigger file declares nothing as far
+#: as trackplan is concerned).
+MAX_DECLARATION_BYTES = 1 << 20

@@ -33,9 +33,16 @@ from trackplan.linter.analysis.forwarding import (
     ProjectFacts,
     Scanned,
     project_facts,
+    sdk_call_names,
     summarise_source,
 )
-from trackplan.linter.cache import CACHE_DIR_NAME, RACY_NS, content_digest, digest_parts
+from trackplan.linter.cache import (
+    CACHE_DIR_NAME,
+    RACY_NS,
+    _code_stamp,
+    content_digest,
+    digest_parts,
+)
 from trackplan.registry.fileio import InputFileError, atomic_write_bytes, read_bytes_capped
 
 __all__ = ["facts_for_run"]
@@ -75,7 +82,6 @@ def facts_for_run(
     root: Path,
     files: Sequence[str],
     tokens: Iterable[bytes],
-    base_names: Iterable[str],
     *,
     use_cache: bool = True,
     declared: Iterable[str] = (),
@@ -84,16 +90,19 @@ def facts_for_run(
     """The whole-project facts for a lint run over ``files`` (absolute paths);
     ``declared``: the declared wrappers' qualified names. When the files had to be read,
     ``scanned`` is told what the reads found (see
-    :class:`~trackplan.linter.analysis.forwarding.Scanned`)."""
+    :class:`~trackplan.linter.analysis.forwarding.Scanned`).
+
+    The pass seeds candidates from the SDK method names of every posthog version (and
+    the declared wrappers' names): the facts do not depend on the installed SDK, so a
+    warm run neither detects its version nor builds the signature table. trackplan's own
+    code is part of the store's key."""
     wanted = tuple(sorted(set(tokens)))
-    names = tuple(sorted(set(base_names)))
     targets = tuple(sorted(set(declared)))
     key = digest_parts(
         [
-            "facts-2",
+            "facts-3",
+            *_code_stamp(),
             *(t.decode("utf-8", "surrogateescape") for t in wanted),
-            "--",
-            *names,
             "--",
             *targets,
         ]
@@ -127,6 +136,7 @@ def facts_for_run(
         summaries[digest] = summary.to_json()
         return summary
 
+    names = sdk_call_names() | {t.rpartition(".")[2] for t in targets}
     facts, _ = project_facts(list(files), wanted, names, _read, summary_of, targets, scanned)
     if use_cache:
         document = {

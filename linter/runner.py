@@ -414,7 +414,6 @@ def _project_facts(
     often defined in a file the run does not look at)."""
     from trackplan.linter.analysis.triggers import trigger_tokens
     from trackplan.linter.project_pass import facts_for_run
-    from trackplan.linter.workers import _call_names
 
     _check_wrappers(config)
     root = config.root
@@ -426,7 +425,6 @@ def _project_facts(
         root,
         python,
         trigger_tokens(config.wrappers),
-        _call_names(config),
         use_cache=use_cache,
         declared=config.wrappers,
         scanned=scanned,

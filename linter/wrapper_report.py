@@ -29,7 +29,6 @@ def wrapper_report(config: Config, cwd: Path) -> list[str]:
     from trackplan.linter.analysis.triggers import trigger_tokens
     from trackplan.linter.init.wrappers import def_line
     from trackplan.linter.project_pass import facts_for_run
-    from trackplan.linter.workers import _call_names
 
     root = config.root.resolve()
     files = [f for f in discover([root], root, config.exclude) if f.endswith(".py")]
@@ -37,7 +36,6 @@ def wrapper_report(config: Config, cwd: Path) -> list[str]:
         root,
         files,
         trigger_tokens(config.wrappers),
-        _call_names(config),
         use_cache=False,
         declared=config.wrappers,
     )

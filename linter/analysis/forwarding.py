@@ -25,6 +25,7 @@ name that is not a wrapper costs time, never a finding.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -442,6 +443,7 @@ def summarise_source(source: bytes) -> FileSummary:
         return FileSummary()
 
 
+@functools.cache
 def sdk_call_names() -> frozenset[str]:
     """The last names of the SDK rows under any posthog major version (``capture``,
     ``set``, ``group``...): generic words, so a call of one in a module that shows no

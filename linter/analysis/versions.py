@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from trackplan.linter.limits import MAX_DECLARATION_BYTES
 from trackplan.linter.tomlfile import TomlFileError, read_toml, strings_in, table_at
 from trackplan.registry.fileio import InputFileError, read_bytes_capped
 
@@ -34,9 +35,6 @@ _REQUIREMENT = re.compile(
     r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?P<spec>[^;#@]*)"
 )
 _CLAUSE = re.compile(r"(===|==|~=|!=|>=|<=|>|<|\^|~)?\s*v?(?P<version>\d+(?:\.\d+)*)")
-#: Largest requirements file, setup.cfg or setup.py read (declarations are small; a
-#: bigger file declares nothing as far as trackplan is concerned).
-MAX_DECLARATION_BYTES = 1 << 20
 #: Digits in one version component: more is no version (and ``int()`` of 4,300+ digits
 #: raises), so such a clause is ignored.
 _MAX_COMPONENT_DIGITS = 9

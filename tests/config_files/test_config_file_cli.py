@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from config_files_support import run_cli
-from trackplan.linter.analysis.versions import MAX_DECLARATION_BYTES, detect_posthog_version
+from trackplan.linter.analysis.versions import detect_posthog_version
+from trackplan.linter.limits import MAX_DECLARATION_BYTES
 from trackplan.linter.tomlfile import MAX_TOML_BYTES
 
 DEEP = "[" * 900 + "]" * 900
