@@ -276,7 +276,7 @@ def _prefiltered(
             cache.remember(
                 rel, FileState(stat.st_mtime_ns, stat.st_size, stat.st_ino, started_ns, hit, digest)
             )
-        if hit and digest:
+        if digest and data is not None:
             yield _Candidate(path, rel, digest, len(data), data)
 
 
