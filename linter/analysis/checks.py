@@ -177,10 +177,15 @@ class CallChecker:
         else:
             names = event_names(self.resolver, arg, fact.scope, fact.node)
         if names is None:
+            why = (
+                f"an event object whose `{row.event_class}` is not a constant"
+                if row.event_class is not None
+                else unresolved_reason(arg)
+            )
             result.findings.append(
                 Finding(
                     "TP401",
-                    f"event name cannot be resolved statically ({unresolved_reason(arg)}); "
+                    f"event name cannot be resolved statically ({why}); "
                     "use a string literal, a module constant or an Enum member",
                     arg,
                 )

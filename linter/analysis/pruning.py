@@ -18,7 +18,10 @@ Every function that cannot matter is *hollowed*: from its ``def`` line to
   bind a module name), an assignment to an attribute of ``self``/``cls``
   (``self.client = Posthog(...)`` gives a class its attributes) or one to another
   attribute that may hold a client (``app.state.posthog = make_client()``: see
-  ``_may_set_client``). Its decorators and its name stay, so what the module
+  ``_may_set_client``), a constant handed to a base constructor
+  (``super().__init__(action=CHECKPOINT_RAN)``: an event class naming its event), or it
+  is a ``__str__``/``__repr__`` returning an attribute of ``self`` (a value object
+  holding an event name). Its decorators and its name stay, so what the module
   and its classes bind is unchanged; its parameters and the names bound in its body
   are only ever looked up from calls inside it, and none of those can match.
 
@@ -44,6 +47,8 @@ __all__ = ["Prepared", "Pruned", "prepare", "prunable", "prune"]
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MAYBE_NAMED = (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
 _SCOPE_DECLARATIONS = (ast.Global, ast.Nonlocal)
+#: The methods ``str()`` of a value object calls.
+_SHOWN_AS = frozenset({"__str__", "__repr__"})
 
 
 class Pruned:
@@ -80,6 +85,8 @@ class _Scan:
         module_names = _module_globals(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
+                if _sets_constant_in_base(node):
+                    self.marks.append(node.lineno)
                 if not calls:
                     continue
                 func = node.func
@@ -108,6 +115,8 @@ class _Scan:
                     self.marks.append(node.lineno)
             elif isinstance(node, _FUNCTIONS):
                 self.functions.append(node)
+                if node.name in _SHOWN_AS and _returns_own_attribute(node):
+                    self.marks.append(node.lineno)
                 if node.name in names:
                     callable_names.add(node.name)
             elif isinstance(node, ast.ClassDef):
@@ -181,6 +190,36 @@ def _may_set_client(target: ast.expr, value: ast.expr) -> bool:
         if name in CLIENT_CONSTRUCTORS or _sdkish(name) or "client" in name.lower():
             return True
     return False
+
+
+def _sets_constant_in_base(call: ast.Call) -> bool:
+    """``super().__init__(action=CHECKPOINT_RAN)``, ``Base.__init__(self, "signed_up")``:
+    a constructor handing its base a constant (an event class naming its event). The
+    resolver reads such calls; an argument that is not a literal or an upper-case name
+    (``**kwargs``, ``name=name``) cannot name an event, so its function is not kept."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
+        return False
+    values = [*call.args, *(k.value for k in call.keywords if k.arg is not None)]
+    return any(_constant_like(value) for value in values)
+
+
+def _constant_like(value: ast.expr) -> bool:
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str)
+    name = value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
+    return isinstance(name, str) and name.isupper()
+
+
+def _returns_own_attribute(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``def __str__(self): return self.name``: how a value object shows itself."""
+    return any(
+        isinstance(node, ast.Return)
+        and isinstance(node.value, ast.Attribute)
+        and isinstance(node.value.value, ast.Name)
+        and node.value.value.id == "self"
+        for node in ast.walk(function)
+    )
 
 
 def _may_return_client(value: ast.expr, module_names: frozenset[str]) -> bool:

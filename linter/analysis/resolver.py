@@ -37,6 +37,8 @@ from trackplan.registry.fileio import read_bytes_capped
 __all__ = ["ProjectIndex", "Resolver", "string_value"]
 
 _MAX_DEPTH = 40
+#: Links of ``from a import X`` re-exports :meth:`Resolver.definition` follows.
+_MAX_REEXPORTS = 8
 #: Method names of dependency-injection containers: ``x.require(Cls)`` is a ``Cls``.
 _INJECTORS = frozenset({"require", "instance", "get_instance", "resolve", "inject", "get_service"})
 
@@ -606,6 +608,41 @@ class Resolver:
             elif isinstance(base, Ref) and not base.project and base.qual in INSTANCE_CLASSES:
                 return Method(normalise(f"{INSTANCE_CLASSES[base.qual]}.{attr}"), False)
         return None
+
+    def definition(
+        self, expr: cst.BaseExpression, scope: Scope
+    ) -> tuple[cst.BaseExpression, Scope] | None:
+        """The expression a name (``ACTION``, ``actions.ACTION``, imported or re-exported
+        from a project module) was assigned, unevaluated, with the scope it was written in;
+        None for anything else."""
+        entry: Entry | None = None
+        if isinstance(expr, cst.Name):
+            entry = self.raw_lookup(expr.value, scope)
+        elif isinstance(expr, cst.Attribute):
+            base = self.resolve(expr.value, scope)
+            if isinstance(base, Ref) and base.project:
+                entry = Ref(f"{base.qual}.{expr.attr.value}", True)
+        for _ in range(_MAX_REEXPORTS):
+            if isinstance(entry, Lazy):
+                return (entry.value, entry.scope) if entry.value is not None else None
+            if not (isinstance(entry, Ref) and entry.project):
+                return None
+            entry = self._module_entry(entry.qual)
+        return None
+
+    def _module_entry(self, qual: str) -> Entry | None:
+        """What the top-level name of ``module.name`` is bound to, unevaluated."""
+        module_name, _, name = qual.rpartition(".")
+        if not module_name or (
+            module_name not in self.index.modules and self.index.find(module_name) is None
+        ):
+            return None
+        module = self.index.load(module_name)
+        if module is None:
+            return None
+        if module.path is not None:
+            self.used.add(module.path)
+        return module.scope.names.get(name)
 
     def project_qual(self, qual: str) -> Binding | None:
         """Follow a project qualified name (``app.events.SIGNED_UP``) into its module."""

@@ -95,6 +95,138 @@ def event_class_names(
         getter = resolver.function_scope(value.qual)
         if getter is not None and getter.returns and all(map(_is_class_name, getter.returns)):
             return [own_name]
+        return None
+    return _constructed_names(resolver, info, attribute)
+
+
+def _constructed_names(resolver: Resolver, info: ClassInfo, attribute: str) -> list[str] | None:
+    """The event an event class's constructor names: ``self.action = CHECKPOINT_RAN`` or
+    ``super().__init__(action=CHECKPOINT_RAN)`` in the ``__init__`` of the class, or of
+    the nearest base that sets it. The value is a constant, or a value object built from
+    a literal (``Action("checkpoint.ran")``, see :func:`_value_object_name`)."""
+    seen: set[str] = set()
+    pending = [info]
+    while pending:
+        cls = pending.pop(0)
+        if cls.qual in seen or len(seen) > _MAX_BASES:
+            continue
+        seen.add(cls.qual)
+        init = resolver.function_scope(f"{cls.qual}.__init__")
+        if init is not None and init.node is not None and init.params:
+            values = list(_set_by_init(init.node, init.params[0], attribute))
+            if values:
+                found: list[str] = []
+                for value in values:
+                    names = event_names(resolver, value, init)
+                    if names is None:
+                        shown = _value_object_name(resolver, value, init)
+                        names = None if shown is None else [shown]
+                    if names is None:
+                        return None
+                    found += names
+                return list(dict.fromkeys(found))
+        for base in cls.bases:
+            resolved = resolver.resolve(base, cls.scope)
+            if isinstance(resolved, ClassInfo):
+                pending.append(resolved)
+    return None
+
+
+#: How many classes of an event class's ancestry :func:`_constructed_names` reads.
+_MAX_BASES = 16
+
+
+def _set_by_init(
+    node: cst.FunctionDef, self_name: str, attribute: str
+) -> Iterator[cst.BaseExpression]:
+    """The values an ``__init__`` gives ``attribute``: ``self.attribute = value`` and
+    ``super().__init__(attribute=value)`` / ``Base.__init__(self, attribute=value)``
+    among its top-level statements."""
+    if not isinstance(node.body, cst.IndentedBlock):
+        return
+    for line in node.body.body:
+        if not isinstance(line, cst.SimpleStatementLine):
+            continue
+        for small in line.body:
+            if isinstance(small, (cst.Assign, cst.AnnAssign)):
+                targets = (
+                    [t.target for t in small.targets]
+                    if isinstance(small, cst.Assign)
+                    else [small.target]
+                )
+                if small.value is not None and any(
+                    _is_self_attribute(t, self_name, attribute) for t in targets
+                ):
+                    yield small.value
+            elif (
+                isinstance(small, cst.Expr)
+                and isinstance(small.value, cst.Call)
+                and isinstance(small.value.func, cst.Attribute)
+                and small.value.func.attr.value == "__init__"
+            ):
+                for arg in small.value.args:
+                    if arg.keyword is not None and arg.keyword.value == attribute:
+                        yield arg.value
+
+
+def _is_self_attribute(target: cst.BaseExpression, self_name: str, attribute: str) -> bool:
+    return (
+        isinstance(target, cst.Attribute)
+        and isinstance(target.value, cst.Name)
+        and target.value.value == self_name
+        and target.attr.value == attribute
+    )
+
+
+def _value_object_name(resolver: Resolver, expr: cst.BaseExpression, scope: Scope) -> str | None:
+    """``CHECKPOINT_RAN`` where ``CHECKPOINT_RAN = Action("checkpoint.ran")``: an instance
+    of a project class built from one string literal, which ``str()`` turns back into
+    that literal: the class subclasses ``str``, or its ``__str__`` (else ``__repr__``)
+    returns the attribute the literal sets (the keyword's name, or the first field of a
+    dataclass-like class, or the first parameter of its ``__init__``)."""
+    found = resolver.definition(expr, scope)
+    if found is None:
+        return None
+    value, where = found
+    if not isinstance(value, cst.Call) or len(value.args) != 1 or value.args[0].star:
+        return None
+    text = string_value(value.args[0].value)
+    cls = resolver.resolve(value.func, where)
+    if text is None or not isinstance(cls, ClassInfo):
+        return None
+    if any(isinstance(base, cst.Name) and base.value == "str" for base in cls.bases):
+        return text
+    shown = _shown_attribute(resolver, cls)
+    if shown is None:
+        return None
+    keyword = value.args[0].keyword
+    if keyword is not None:
+        return text if keyword.value == shown else None
+    init = resolver.function_scope(f"{cls.qual}.__init__")
+    if init is not None:
+        first = init.params[1] if len(init.params) > 1 else None
+    else:
+        fields = [name for name, entry in cls.attrs.items() if name not in cls.methods]
+        first = fields[0] if fields else None
+    return text if first == shown else None
+
+
+def _shown_attribute(resolver: Resolver, cls: ClassInfo) -> str | None:
+    """The attribute of ``self`` that ``__str__`` (else ``__repr__``) of ``cls`` returns."""
+    for method in ("__str__", "__repr__"):
+        if method not in cls.methods:
+            continue
+        scope = resolver.function_scope(f"{cls.qual}.{method}")
+        if scope is None or not scope.params or len(scope.returns) != 1:
+            return None
+        returned = scope.returns[0]
+        if (
+            isinstance(returned, cst.Attribute)
+            and isinstance(returned.value, cst.Name)
+            and returned.value.value == scope.params[0]
+        ):
+            return returned.attr.value
+        return None
     return None
 
 

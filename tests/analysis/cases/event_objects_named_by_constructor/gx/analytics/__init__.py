@@ -1,0 +1,3 @@
+from gx.analytics.client import submit as submit
+
+__all__ = ["submit"]
