@@ -21,6 +21,7 @@ from trackplan.linter.analysis.inference import (
     WrapperInference,
     call_arguments,
     flows_of_call,
+    may_be_row,
     task_call,
 )
 from trackplan.linter.analysis.resolver import Resolver
@@ -246,20 +247,8 @@ class _CallFinder(cst.CSTVisitor):
         )
 
     def _may_match(self, func: cst.BaseExpression, scope: Scope) -> bool:
-        """Cheap test before resolving: could this callee be a row of the table?
-
-        Resolving follows imports into other project modules (parsing them), so a call
-        is only resolved when its last name is one the table knows, or, for a bare
-        name, when it is bound to something other than a differently named import.
-        """
-        if isinstance(func, cst.Attribute):
-            return func.attr.value in self.names
-        if not isinstance(func, cst.Name):
-            return False
-        entry = self.resolver.raw_lookup(func.value, scope)
-        if isinstance(entry, Ref):
-            return entry.qual.rpartition(".")[2] in self.names
-        return entry is not None
+        """Cheap test before resolving (see :func:`may_be_row`)."""
+        return may_be_row(func, scope, self.resolver, self.names)
 
 
 def _mentions(node: cst.CSTNode, params: frozenset[str]) -> bool:

@@ -197,6 +197,8 @@ class _Summariser:
         self.attrs: list[tuple[str, ast.AST]] = []
         self.classes: set[str] = set()
         self.param_attrs: set[str] = set()
+        #: ``from m import name as alias`` (also relative, also in a function): alias -> name
+        self.aliases: dict[str, str] = {}
 
     def run(self, tree: ast.Module) -> None:
         module = _Scope(None, None, {})
@@ -258,8 +260,10 @@ class _Summariser:
                     self.imports[top] = top
             return set()
         if isinstance(node, ast.ImportFrom):
-            if node.module and not node.level:
-                for alias in node.names:
+            for alias in node.names:
+                if alias.asname and alias.asname != alias.name:
+                    self.aliases[alias.asname] = alias.name
+                if node.module and not node.level:
                     self.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
             return set()
         if isinstance(node, ast.Call):
@@ -267,6 +271,9 @@ class _Summariser:
             parts = _dotted(node.func)
             if parts and len(parts) > 1 and parts[-1] in TASK_METHODS:
                 parts = parts[:-1]  # `track_event.delay(...)` calls `track_event`
+            if parts and len(parts) == 1 and parts[0] in self.aliases:
+                # `from app.analytics import capture as _capture`: a call of `capture`
+                parts = [self.aliases[parts[0]]]
             argument_names: set[str] = set()
             starred = False
             for index, arg in enumerate(node.args):

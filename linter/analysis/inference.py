@@ -49,6 +49,8 @@ __all__ = [
     "InferredWrapper",
     "WrapperInference",
     "call_arguments",
+    "flows_of_call",
+    "may_be_row",
     "task_call",
     "template_fields",
 ]
@@ -424,6 +426,27 @@ class _Function:
         return None
 
 
+def may_be_row(
+    func: cst.BaseExpression, scope: Scope, resolver: Resolver, names: frozenset[str]
+) -> bool:
+    """Cheap test before resolving a callee: could it be a row of the table, an SDK's or
+    a wrapper's (``names`` are their last names)?
+
+    Resolving follows imports into other project modules (parsing them), so a call is
+    only resolved when its last name is one of ``names``, or, for a bare name, when it is
+    bound to an import of such a name (``from app.analytics import capture as _capture``,
+    also inside the function) or to something other than an import.
+    """
+    if isinstance(func, cst.Attribute):
+        return func.attr.value in names
+    if not isinstance(func, cst.Name):
+        return False
+    entry = resolver.raw_lookup(func.value, scope)
+    if isinstance(entry, Ref):
+        return entry.qual.rpartition(".")[2] in names
+    return entry is not None
+
+
 def _dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Name):
         return node.value
@@ -642,8 +665,7 @@ class WrapperInference:
         for found_call in _calls_in(scope.node.body):
             call = task_call(found_call)
             func = call.func
-            last = func.attr.value if isinstance(func, cst.Attribute) else _dotted(func)
-            if last.rpartition(".")[2] not in self.names:
+            if not may_be_row(func, scope, resolver, self.names):
                 continue
             callee = resolver.resolve(func, scope)
             if isinstance(callee, (Ref, Method)) and callee.qual == qual:

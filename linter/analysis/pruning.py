@@ -21,7 +21,8 @@ Every function that cannot matter is *hollowed*: from its ``def`` line to
   ``_may_set_client``), a constant handed to a base constructor
   (``super().__init__(action=CHECKPOINT_RAN)``: an event class naming its event), or it
   is a ``__str__``/``__repr__`` returning an attribute of ``self`` (a value object
-  holding an event name). Its decorators and its name stay, so what the module
+  holding an event name), or it returns a client or an imported name (a factory, a
+  lazy import of a module: see ``_may_return_client``). Its decorators and its name stay, so what the module
   and its classes bind is unchanged; its parameters and the names bound in its body
   are only ever looked up from calls inside it, and none of those can match.
 
@@ -82,6 +83,8 @@ class _Scan:
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         callable_names: set[str] = set()  # bare names a call of which may match
         bare: list[ast.Call] = []
+        imported: set[str] = set()  # names bound by an import, anywhere in the module
+        returned: list[ast.Return] = []  # `return name` statements
         module_names = _module_globals(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
@@ -122,6 +125,7 @@ class _Scan:
             elif isinstance(node, ast.ClassDef):
                 callable_names.add(node.name)
             elif isinstance(node, ast.alias):
+                imported.add(node.asname or node.name.split(".")[0])
                 if _imports_a_name(node, names):
                     callable_names.add(node.asname or node.name.split(".")[0])
             elif isinstance(node, _SCOPE_DECLARATIONS):
@@ -130,6 +134,8 @@ class _Scan:
             elif isinstance(node, ast.Return) and node.value is not None:
                 if _may_return_client(node.value, module_names):
                     self.marks.append(node.lineno)
+                elif isinstance(node.value, ast.Name):
+                    returned.append(node)
             elif isinstance(node, _MAYBE_NAMED):
                 if node.name:
                     callable_names.add(node.name)
@@ -138,6 +144,9 @@ class _Scan:
         for call in bare:
             if isinstance(call.func, ast.Name) and call.func.id in callable_names:
                 self.candidates.append(call.lineno)
+        for node in returned:  # `from app import analytics; return analytics`
+            if isinstance(node.value, ast.Name) and node.value.id in imported:
+                self.marks.append(node.lineno)
         self.candidates.sort()
         self.marks.extend(self.candidates)
         self.marks.sort()

@@ -486,7 +486,9 @@ class Resolver:
 
     def returned(self, qual: str) -> Binding | None:
         """The SDK client a project function returns (``return Posthog(...)``, ``return
-        _client``), if one of its ``return`` statements gives one: a client factory."""
+        _client``), if one of its ``return`` statements gives one: a client factory. Else
+        the project module it returns, when every ``return`` that is not ``None`` gives
+        the same one (``from app import analytics; return analytics``: a lazy import)."""
         if qual in self._active or self._depth > _MAX_DEPTH:
             return None
         scope = self.function_scope(qual)
@@ -498,10 +500,23 @@ class Resolver:
             found_all: list[Instance] = []
             for value in scope.returns:
                 found_all += self._instances(value, scope)
+            if not found_all:
+                return self._returned_module(scope)
         finally:
             self._active.discard(qual)
             self._depth -= 1
         return _preferred(found_all)
+
+    def _returned_module(self, scope: Scope) -> Binding | None:
+        modules: set[str] = set()
+        for value in scope.returns:
+            if isinstance(value, cst.Name) and value.value == "None":
+                continue
+            found = self.resolve(value, scope) if isinstance(value, cst.Name) else None
+            if not (isinstance(found, Ref) and found.project and self.index.find(found.qual)):
+                return None
+            modules.add(found.qual)
+        return Ref(modules.pop(), True) if len(modules) == 1 else None
 
     def _instances(self, value: cst.BaseExpression, scope: Scope) -> list[Instance]:
         """Every instance ``value`` can be: a name assigned several times (``_backend =
