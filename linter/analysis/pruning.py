@@ -22,9 +22,10 @@ Every function that cannot matter is *hollowed*: from its ``def`` line to
   (``super().__init__(action=CHECKPOINT_RAN)``: an event class naming its event), or it
   is a ``__str__``/``__repr__`` returning an attribute of ``self`` (a value object
   holding an event name), or it returns a client or an imported name (a factory, a
-  lazy import of a module: see ``_may_return_client``). Its decorators and its name stay, so what the module
-  and its classes bind is unchanged; its parameters and the names bound in its body
-  are only ever looked up from calls inside it, and none of those can match.
+  lazy import of a module: see ``_may_return_client``). Its decorators and its name
+  stay, so what the module and its classes bind is unchanged; its parameters and the
+  names bound in its body are only ever looked up from calls inside it, and none of
+  those can match.
 
 Modules read only for their names (the project modules a constant, a client or a
 wrapper class is imported from) are pruned the same way with calls not counting at
