@@ -166,12 +166,33 @@ def _target_names(target: ast.AST) -> list[str]:
 class _Scope:
     """What one function (or the module) holds, gathered in the single pass."""
 
-    __slots__ = ("assigns", "bound", "calls", "name", "owner", "params", "slots")
+    __slots__ = (
+        "assigns",
+        "bound",
+        "calls",
+        "cls",
+        "name",
+        "owner",
+        "params",
+        "self_name",
+        "slots",
+    )
 
-    def __init__(self, name: str | None, owner: str | None, params: dict[str, int | None]):
+    def __init__(
+        self,
+        name: str | None,
+        owner: str | None,
+        params: dict[str, int | None],
+        cls: str | None = None,
+        self_name: str | None = None,
+    ):
         self.name = name
         self.owner = owner
         self.params = params
+        #: The class of a method, and its instance parameter (``self``): passing it on
+        #: passes an instance of that class (``Commands(self.io, self)``).
+        self.cls = cls
+        self.self_name = self_name
         self.assigns: list[tuple[list[str], set[str]]] = []
         #: (callee last name, receiver root, receiver last name, names passed)
         self.calls: list[tuple[str, str, str, set[str]]] = []
@@ -214,13 +235,11 @@ class _Summariser:
         for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]:
             self.visit(default, outer, None)
         positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
-        if (
-            cls is not None
-            and positional
-            and not any(
-                isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list
-            )
-        ):
+        decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
+        self_name: str | None = None
+        if cls is not None and positional and "staticmethod" not in decorators:
+            if "classmethod" not in decorators:
+                self_name = positional[0]
             positional = positional[1:]
         params: dict[str, int | None] = {a.arg: None for a in node.args.kwonlyargs}
         params.update({name: index for index, name in enumerate(positional)})
@@ -228,7 +247,7 @@ class _Summariser:
             if extra is not None:
                 params[extra.arg] = None
         owner = cls if node.name == "__init__" and cls is not None else node.name
-        scope = _Scope(node.name, owner, params)
+        scope = _Scope(node.name, owner, params, cls if self_name else None, self_name)
         self.scopes.append(scope)
         for statement in node.body:
             self.visit(statement, scope, None)
@@ -366,6 +385,8 @@ def _arg_types(summariser: _Summariser, scope: _Scope, out: set[str]) -> None:
             made = scope.bound.get(name)
         if made is not None:
             out.add(f"{callee}:{slot}={summariser.qualify(made)}")
+        elif name is not None and name == scope.self_name and scope.cls is not None:
+            out.add(f"{callee}:{slot}=^{scope.cls}")  # a class of this file
         elif name is not None and scope.owner is not None and name in scope.params:
             if name in scope.bound:
                 continue  # rebound in the function: not the parameter any more
@@ -469,7 +490,8 @@ def infer_facts(
     declared: Iterable[str] = (),
 ) -> ProjectFacts:
     """The fixpoint: candidate wrapper names reachable from ``base_names`` (the last names
-    of the signature table's rows). With summaries by path, subclasses are recorded too.
+    of the signature table's rows). With summaries by path, subclasses and the classes of
+    methods passing their own ``self`` on (``Commands(self.io, self)``) are recorded too.
 
     A call recorded as ``name@receiver`` (in a module that shows no SDK) counts when
     ``name`` is a candidate already, or a declared wrapper's name that is no SDK method's,
@@ -487,17 +509,22 @@ def infer_facts(
     args: set[str] = set()
     param_attrs: set[str] = set()
     subclasses: set[str] = set()
-    if isinstance(summaries, Mapping):
-        for path, summary in summaries.items():
-            for item in summary.classes:
-                sub, _, bases = item.partition("<")
+    by_path = summaries.items() if isinstance(summaries, Mapping) else (("", s) for s in summaries)
+    for path, summary in by_path:
+        for item in summary.classes:
+            sub, _, bases = item.partition("<")
+            if path:
                 subclasses.update(f"{b}>{path}>{sub}" for b in bases.split(",") if b)
-        summaries = list(summaries.values())
-    for summary in summaries:
         for name, called in summary.forwards:
             forwards.setdefault(name, set()).update(called)
         attrs.update(summary.client_attrs)
-        args.update(summary.arg_types)
+        for item in summary.arg_types:
+            slot, _, cls = item.partition("=")
+            if cls.startswith("^"):  # `self` passed on: the class, by its file
+                if path:
+                    args.add(f"{slot}=^{path}>{cls[1:]}")
+            else:
+                args.add(item)
         param_attrs.update(summary.param_attrs)
     receivers = {a.partition("=")[0] for a in attrs}
     client_slots = {

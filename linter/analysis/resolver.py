@@ -428,6 +428,13 @@ class Resolver:
                     if isinstance(passed, Instance) and passed.project:
                         imported.add(passed.cls)
                     continue
+                if cls.startswith("^"):  # `self` passed by a method of a class in that file
+                    path, _, name = cls[1:].partition(">")
+                    module, _ = self.index.module_name(Path(path))
+                    found = self.project_qual(f"{module}.{name}")
+                    if isinstance(found, ClassInfo):
+                        imported.add(found.qual)
+                    continue
                 if "." in cls:
                     top = cls.split(".")[0]
                     if not self.index.is_project(top):
