@@ -58,6 +58,8 @@ __all__ = [
 _EMPTY = cst.Module([])
 _COPIES = frozenset({"dict", "copy", "deepcopy"})
 _MAX_DEPTH = 12
+#: Words in a function's name that make it a tracking helper (a fixed-event wrapper).
+_TRACKING_WORDS = ("capture", "track", "event", "analytic", "telemetry", "identify")
 
 
 @dataclass(frozen=True)
@@ -549,6 +551,36 @@ def _event_flow(
     return out
 
 
+def _sends_fixed_event(
+    function: _Function, found: _Flows, row: CallRow, bound: BoundCall[cst.BaseExpression]
+) -> bool:
+    """A call sending one literal event (``capture("mcp_tool_call", {"tool": tool})``)
+    whose distinct id or properties come from the function's parameters: the function
+    is a fixed-event wrapper, and every call of it sends that event. Only a function
+    whose name says it tracks (:data:`_TRACKING_WORDS`): a view or a clean-up method
+    that also sends an event is not one."""
+    if found.args_whole or found.event is None or found.event_class is not None:
+        return False
+    name = function.node.name.value.lower()
+    if not any(word in name for word in _TRACKING_WORDS):
+        return False
+    if template_fields(found.event):
+        return False
+    if found.distinct is not None or found.properties is not None or found.kwargs_whole:
+        return True
+    derived = _derived(function)
+    for role in ("distinct_id", "properties"):
+        arg = bound.first(role)
+        if arg is not None and _names(arg) & derived:
+            return True
+    return False
+
+
+def _unescape(template: str) -> str:
+    """The text of a template without fields."""
+    return template.replace("{{", "{").replace("}}", "}")
+
+
 def _forwards_something(found: _Flows, row: CallRow) -> bool:
     if found.args_whole:
         return True
@@ -662,6 +694,7 @@ class WrapperInference:
         function = _Function(scope, resolver)
         deps: set[Path] = set()
         forwarding: list[tuple[_Flows, CallRow, cst.BaseExpression]] = []
+        fixed: list[tuple[_Flows, CallRow, cst.BaseExpression]] = []
         for found_call in _calls_in(scope.node.body):
             call = task_call(found_call)
             func = call.func
@@ -682,8 +715,14 @@ class WrapperInference:
             found = flows(function, row, bound, arguments)
             if _forwards_something(found, row):
                 forwarding.append((found, row, func))
+            elif _sends_fixed_event(function, found, row, bound):
+                fixed.append((found, row, func))
         if not forwarding:
-            return None
+            # a function sending one fixed event with what it is given is a wrapper too;
+            # its call (the event's one literal) stays reported where it is written
+            if not fixed or len({f.event for f, _, _ in fixed}) != 1:
+                return None
+            forwarding = fixed
         # Several forwarding calls must agree on what they send (one wrapper sending to
         # two SDKs); a function sending different events from one parameter is not one.
         shapes = {(f.event, f.event_class, f.args_whole) for f, row, _ in forwarding}
@@ -710,7 +749,11 @@ def _reason(found: _Flows, row: CallRow, via: str) -> str:
     if found.args_whole:
         return f"passes its *args and **kwargs on to `{via}` ({row.target})"
     parts: list[str] = []
-    if found.event is not None:
+    if found.event is not None and not template_fields(found.event):
+        parts.append(f"the fixed event {_unescape(found.event)!r}")
+        if found.distinct is None and found.properties is None and not found.kwargs_whole:
+            parts.append("its parameters in the distinct id or the properties")
+    elif found.event is not None:
         fields = template_fields(found.event)
         if found.event_class is not None:
             parts.append(f"the `{found.event_class}` of event object `{fields[0]}` as the event")
@@ -750,7 +793,11 @@ def _make_row(
         return whole, text
     roles: dict[str, str] = {}
     template: str | None = None
-    if found.event is not None:
+    fixed_event: str | None = None
+    if found.event is not None and not template_fields(found.event):
+        # checked where the literal is written, not at every call site
+        fixed_event = _unescape(found.event)
+    elif found.event is not None:
         fields = template_fields(found.event)
         if found.event == "{" + fields[0] + "}":
             roles[fields[0]] = "event"
@@ -778,7 +825,7 @@ def _make_row(
         target=qual,
         signature=signature,
         kind=kind,
-        event=inner.event if template is None and found.event is None else None,
+        event=fixed_event or (inner.event if template is None and found.event is None else None),
         event_template=template,
         event_class=found.event_class,
         distinct_fallback=fallback,
