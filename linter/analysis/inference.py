@@ -59,7 +59,7 @@ _EMPTY = cst.Module([])
 _COPIES = frozenset({"dict", "copy", "deepcopy"})
 _MAX_DEPTH = 12
 #: Words in a function's name that make it a tracking helper (a fixed-event wrapper).
-_TRACKING_WORDS = ("capture", "track", "event", "analytic", "telemetry", "identify")
+_TRACKING_WORDS = ("capture", "track", "analytic", "telemetry")
 
 
 @dataclass(frozen=True)
