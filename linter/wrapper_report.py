@@ -55,7 +55,10 @@ def wrapper_report(config: Config, cwd: Path) -> list[str]:
         if wrapper.path is not None:
             line = def_line(wrapper.path, wrapper.qual)
             where = f"{relative_path(str(wrapper.path), cwd)}:{line}"
-        text = _describe(row.signature.text, row.event_template, row.event_class)
+        event = row.event_template
+        if event is None and "event" not in row.signature.roles():
+            event = row.event  # a fixed event (a tracking helper's; `$identify`, `$set`)
+        text = _describe(row.signature.text, event, row.event_class)
         lines.append(f"{where}: {wrapper.qual} {text}")
         lines.append(f"    inferred: {wrapper.reason}")
     for name, spec in sorted(config.wrappers.items()):

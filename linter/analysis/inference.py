@@ -829,7 +829,10 @@ def _make_row(
         event_template=template,
         event_class=found.event_class,
         distinct_fallback=fallback,
-        fixed_distinct=found.fixed_distinct if found.distinct is None else None,
+        # a fixed-event helper's own call reports its fixed distinct id, once
+        fixed_distinct=(
+            found.fixed_distinct if found.distinct is None and fixed_event is None else None
+        ),
     )
     return row, text
 

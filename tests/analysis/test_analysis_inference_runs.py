@@ -72,12 +72,27 @@ def test_warm_runs_reuse_results_and_a_wrapper_edit_reanalyses_its_callers(
     # only some paths linted (pre-commit): the wrapper defined elsewhere is still known
     some = run_lint([tmp_path / "app" / "views.py"], config, use_cache=False, jobs=1)
     assert _summary(some) == _summary(cold)
-    # the wrapper stops forwarding its parameter: its callers are re-analysed
+    # the wrapper loses its "anonymous" fallback: its callers are re-analysed
     (tmp_path / "app" / "telemetry.py").write_text(
-        TELEMETRY.replace("posthog.capture(event,", 'posthog.capture("fixed_event",')
+        TELEMETRY.replace('user_id or "anonymous"', "user_id")
+    )
+    refined = run_lint([tmp_path], config, jobs=1)
+    assert refined.files_parsed == 2
+    assert _summary(refined) == [
+        "views.py:5 app.telemetry.track file_exported",
+        "views.py:6 app.telemetry.track file_exported",
+    ]
+    # the wrapper stops forwarding its parameters: its callers are dropped (a
+    # fixed event with the caller's distinct id would still make it a tracking helper)
+    (tmp_path / "app" / "telemetry.py").write_text(
+        TELEMETRY.replace(
+            'posthog.capture(event, distinct_id=user_id or "anonymous", properties=properties)',
+            'posthog.capture("fixed_event", distinct_id="server")',
+        )
     )
     edited = run_lint([tmp_path], config, jobs=1)
-    assert edited.files_parsed == 2
+    # telemetry.py only: `track` is no wrapper now, so views.py mentions nothing to check
+    assert edited.files_parsed == 1
     assert [line for line in _summary(edited) if line.startswith("views")] == []
 
 
