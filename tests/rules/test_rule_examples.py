@@ -113,7 +113,7 @@ _RUNNERS: dict[str, Callable[[Example, Path], list[Diagnostic]]] = {
 }
 
 
-@pytest.mark.parametrize(("rule", "example", "invalid"), _example_cases())
+@pytest.mark.parametrize(("rule", "example", "invalid"), list(_example_cases()))
 def test_rule_example(rule: type[Rule], example: Example, invalid: bool, tmp_path: Path) -> None:
     diagnostics = _RUNNERS[example.kind](example, tmp_path)
     found = [f"{d.code} {d.message}" for d in diagnostics]
