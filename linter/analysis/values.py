@@ -14,6 +14,7 @@ import libcst as cst
 from trackplan.linter.analysis.bindings import Binding, ClassInfo, Const, Instance, Method, Scope
 from trackplan.linter.analysis.reaching import UNKNOWN_VALUE, reaching_values
 from trackplan.linter.analysis.resolver import Resolver, string_value
+from trackplan.registry.payloads import json_type as payload_json_type
 
 __all__ = [
     "UNKNOWN",
@@ -330,22 +331,11 @@ def literal_value(resolver: Resolver, expr: cst.BaseExpression, scope: Scope) ->
 
 
 def json_type(value: Any) -> str:
-    """The JSON type name of a literal value (``"unknown"`` for :data:`UNKNOWN`)."""
+    """The JSON type name of a literal value (``"unknown"`` for :data:`UNKNOWN`): the
+    registry's one table of type names."""
     if value is UNKNOWN:
         return "unknown"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+    return payload_json_type(value)
 
 
 @dataclass
