@@ -10,7 +10,6 @@ file, the line and the dotted key, never as a traceback.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -27,6 +26,7 @@ from trackplan.linter.tomlfile import TomlFileError, marker_problem, read_toml
 from trackplan.registry.diagnostics import Severity
 from trackplan.registry.policy import RulePolicy
 from trackplan.registry.rules import catalogue
+from trackplan.registry.suggest import closest
 
 __all__ = [
     "Config",
@@ -332,8 +332,8 @@ def _explain(error: Any) -> list[tuple[_Key, str]]:
         known = sorted(_known_keys()) if not key else []
         out = []
         for name in error.kind.unexpected:
-            hint = difflib.get_close_matches(name, known, n=1)
-            suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+            hint = closest(name, known)
+            suffix = f" (did you mean '{hint}'?)" if hint is not None else ""
             out.append(((*key, name), f"unknown key{suffix}"))
         return out
     if kind == "PropertyNames":
@@ -368,8 +368,8 @@ def _wrapper_problem(value: object) -> str:
         return f"must be a signature string or a table, got {_describe(value)}"
     for name in value:
         if name not in _WRAPPER_KEYS:
-            hint = difflib.get_close_matches(str(name), _WRAPPER_KEYS, n=1)
-            suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+            hint = closest(str(name), _WRAPPER_KEYS)
+            suffix = f" (did you mean '{hint}'?)" if hint is not None else ""
             return f"unknown key {name!r}{suffix}; a wrapper table has {', '.join(_WRAPPER_KEYS)}"
     if "signature" not in value:
         return 'needs a signature, like { signature = "(user)", event = "user_signed_up" }'
@@ -436,8 +436,8 @@ def _shown(value: object, limit: int = 60, depth: int = 0) -> str:
 
 
 def _unknown_code(name: str, known: Sequence[str]) -> str:
-    hint = difflib.get_close_matches(name, known, n=1)
-    suffix = f" (did you mean {hint[0]}?)" if hint else ""
+    hint = closest(name, known)
+    suffix = f" (did you mean {hint}?)" if hint is not None else ""
     return f"unknown rule code {_shown(name)}{suffix}"
 
 

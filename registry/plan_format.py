@@ -16,7 +16,6 @@ parent's ``required`` list, and the result must pass the 2020-12 metaschema, eve
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ import jsonschema_rs
 from trackplan.registry.diagnostics import Diagnostic
 from trackplan.registry.patterns import KNOWN_FORMATS, pattern_error
 from trackplan.registry.rules import diagnostic
+from trackplan.registry.suggest import closest
 from trackplan.registry.yaml_source import YamlDocument, escape_pointer
 
 if TYPE_CHECKING:
@@ -257,8 +257,8 @@ def _shown(value: Any) -> str:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    close = closest(word, choices, cutoff=0.7)
+    return f" (did you mean `{close}`?)" if close is not None else ""
 
 
 def _leaf_errors(error: jsonschema.ValidationError) -> Iterator[jsonschema.ValidationError]:

@@ -18,9 +18,7 @@ non-string keys, cycles) becomes TP902 with a pointer.
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +47,7 @@ from trackplan.registry.plan import EventSpec, Plan
 from trackplan.registry.policy import RulePolicy
 from trackplan.registry.posthog_names import generic_distinct_id_reason, is_posthog_event
 from trackplan.registry.rules import get_rule
+from trackplan.registry.suggest import closest_event, loose
 from trackplan.registry.verdict_keys import VerdictKeys
 
 __all__ = ["Registry", "ValidationResult"]
@@ -228,14 +227,6 @@ def _describe(err: Any) -> str:
     return describe(err, kind.as_dict())
 
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SEPARATORS = re.compile(r"[\s\-:.]+")
-
-
-def _loose(name: str) -> str:
-    return _SEPARATORS.sub("_", _CAMEL.sub("_", name)).lower()
-
-
 class Registry:
     """A plan compiled for payload validation. Build once, validate many times.
 
@@ -313,7 +304,7 @@ class Registry:
     def _loose_names(self) -> dict[str, str]:
         table = self._loose_table
         if table is None:
-            table = {_loose(n): n for n in self.plan.events if not n.startswith("$")}
+            table = {loose(n): n for n in self.plan.events if not n.startswith("$")}
             self._loose_table = table
         return table
 
@@ -546,9 +537,8 @@ class Registry:
         if cached is not None:
             return cached
         found = self._keep("TP201", f"event `{name}` is not in the plan", name, "/event")
-        close = difflib.get_close_matches(_loose(name), self._loose_names, n=1, cutoff=0.75)
-        if close:
-            suggestion = self._loose_names[close[0]]
+        suggestion = closest_event(name, self._loose_names)
+        if suggestion is not None:
             found += self._keep(
                 "TP206", f"unknown event `{name}`: did you mean `{suggestion}`?", name, "/event"
             )

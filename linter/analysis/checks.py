@@ -7,7 +7,6 @@ once positions are known. Codes and default severities come from the rule catalo
 
 from __future__ import annotations
 
-import difflib
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from trackplan.registry.posthog_names import (
     generic_distinct_id_reason,
     is_reserved_property,
 )
+from trackplan.registry.suggest import closest_event, loose
 
 __all__ = ["CallChecker", "CallResult", "Finding"]
 
@@ -259,12 +259,7 @@ class CallChecker:
     def _closest(self, name: str) -> str | None:
         assert self.plan is not None
 
-        def fold(text: str) -> str:
-            return text.lower().replace("-", "_").replace(" ", "_")
-
-        by_fold = {fold(planned): planned for planned in self.plan.events}
-        match = difflib.get_close_matches(fold(name), list(by_fold), n=1, cutoff=0.75)
-        return by_fold[match[0]] if match else None
+        return closest_event(name, {loose(planned): planned for planned in self.plan.events})
 
     def _deprecated(self, name: str, node: cst.CSTNode, result: CallResult) -> None:
         spec = self.plan.event(name) if self.plan is not None else None
