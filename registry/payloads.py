@@ -21,6 +21,7 @@ __all__ = [
     "MAX_PAYLOAD_DEPTH",
     "BodyItem",
     "body_events",
+    "escape_pointer",
     "first_non_json_value",
     "is_plain_json",
     "json_pointer",
@@ -48,7 +49,9 @@ def json_type(value: object) -> str:
     return _JSON_TYPES.get(type(value)) or type(value).__name__
 
 
-def _escape(token: str) -> str:
+def escape_pointer(token: str) -> str:
+    """One JSON Pointer reference token (RFC 6901 escaping): the one escaper the plan
+    loader, the validator and plan evolution all use."""
     return token.replace("~", "~0").replace("/", "~1")
 
 
@@ -59,7 +62,7 @@ def json_pointer(path: Sequence[object]) -> str:
     parts = [token if type(token) is str else str(token) for token in path]
     joined = "/".join(parts)
     if "~" in joined or joined.count("/") != len(parts) - 1:
-        joined = "/".join(_escape(part) for part in parts)
+        joined = "/".join(escape_pointer(part) for part in parts)
     return "/" + joined
 
 

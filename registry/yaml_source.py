@@ -29,6 +29,7 @@ from typing import Any, cast
 import yaml
 from trackplan.registry.diagnostics import Diagnostic
 from trackplan.registry.fileio import InputFileError, read_bytes_capped
+from trackplan.registry.payloads import escape_pointer
 from trackplan.registry.rules import diagnostic
 
 __all__ = [
@@ -74,11 +75,6 @@ _CONSTRUCT: dict[str, Callable[[yaml.ScalarNode], Any]] = {
     _NULL: _constructor.construct_yaml_null,
 }
 _Position = tuple[int, int]
-
-
-def escape_pointer(token: str) -> str:
-    """One JSON Pointer reference token (RFC 6901 escaping)."""
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 @dataclass(frozen=True)

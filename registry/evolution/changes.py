@@ -16,6 +16,7 @@ from typing import Any
 
 from trackplan.registry.compiler import event_is_closed
 from trackplan.registry.evolution.inclusion import canonical, compare
+from trackplan.registry.payloads import escape_pointer
 from trackplan.registry.plan import EventSpec, Location, Plan, PropertySpec
 
 __all__ = ["Change", "classify"]
@@ -62,10 +63,6 @@ class Change:
     def can_break(self) -> tuple[str, ...]:
         """The directions this change can break on its own (by its kind)."""
         return _CAN_BREAK.get(self.code, ("backward", "forward"))
-
-
-def _esc(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def classify(old: Plan, new: Plan) -> list[Change]:
@@ -136,11 +133,11 @@ def _property_map(
                 "TP708",
                 f"{what} `{prop}` was removed",
                 event,
-                f"{base}/{_esc(prop)}",
+                f"{base}/{escape_pointer(prop)}",
                 spec.location,
             )
     for prop, spec in after.items():
-        pointer = f"{base}/{_esc(prop)}"
+        pointer = f"{base}/{escape_pointer(prop)}"
         prev = before.get(prop)
         if prev is None:
             required = " (required)" if spec.required else ""
@@ -188,7 +185,7 @@ def schema_changes(before: Any, after: Any, pointer: str) -> Iterator[tuple[str,
     seen.update(("properties", "required"))
     pa, pb = da.get("properties") or {}, db.get("properties") or {}
     for name in sorted(set(pa) | set(pb)):
-        sub = f"{pointer}/{_esc(name)}"
+        sub = f"{pointer}/{escape_pointer(name)}"
         if name not in pb:
             yield "TP708", f"nested property `{name}` was removed", sub
         elif name not in pa:
@@ -197,9 +194,17 @@ def schema_changes(before: Any, after: Any, pointer: str) -> Iterator[tuple[str,
             yield from schema_changes(pa[name], pb[name], sub)
     ra, rb = set(da.get("required") or ()), set(db.get("required") or ())
     for name in sorted(rb - ra):
-        yield "TP709", f"nested property `{name}` is now required", f"{pointer}/{_esc(name)}"
+        yield (
+            "TP709",
+            f"nested property `{name}` is now required",
+            f"{pointer}/{escape_pointer(name)}",
+        )
     for name in sorted(ra - rb):
-        yield "TP710", f"nested property `{name}` is no longer required", f"{pointer}/{_esc(name)}"
+        yield (
+            "TP710",
+            f"nested property `{name}` is no longer required",
+            f"{pointer}/{escape_pointer(name)}",
+        )
     if "items" in da or "items" in db:
         seen.add("items")
         yield from schema_changes(da.get("items", True), db.get("items", True), f"{pointer}/items")
@@ -319,7 +324,7 @@ def _definition_changes(old: Plan, new: Plan) -> Iterator[Change]:
             f"shared definition `{name}` {state}; inherited by "
             + (", ".join(f"`{u}`" for u in users) if users else "no event"),
             None,
-            f"/properties/{_esc(name)}",
+            f"/properties/{escape_pointer(name)}",
             before.location if before else None,
             after.location if after else None,
             events=users,

@@ -42,6 +42,7 @@ from trackplan.registry.evolution.inclusion import (
     other_key_classes,
 )
 from trackplan.registry.evolution.samples import sample
+from trackplan.registry.payloads import escape_pointer
 from trackplan.registry.plan import Plan
 from trackplan.registry.policy import RulePolicy
 from trackplan.registry.posthog_names import is_posthog_event
@@ -298,10 +299,12 @@ def _facets(a: dict[str, Any], b: dict[str, Any], assume_unused: bool) -> Iterat
         if skip_undeclared and key not in declared_a:
             continue
         ka, kb = key_schema(sa, key), key_schema(sb, key)
-        yield _Facet(f"/properties/{_escape(key)}", compare(ka, kb), _setter(key), _same(ka, kb))
+        yield _Facet(
+            f"/properties/{escape_pointer(key)}", compare(ka, kb), _setter(key), _same(ka, kb)
+        )
     for key in sorted(set(sb.get("required") or ()) - set(sa.get("required") or ())):
         yield _Facet(
-            f"/properties/{_escape(key)}",
+            f"/properties/{escape_pointer(key)}",
             Verdict("unknown", None, f"`{key}` is now required"),
             _remover(key),
         )
@@ -324,15 +327,11 @@ def _facets(a: dict[str, Any], b: dict[str, Any], assume_unused: bool) -> Iterat
     for key in PERSON_KEYS:
         pa = a["properties"].get(key, True)
         pb = b["properties"].get(key, True)
-        yield _Facet(f"/{_escape(key)}", compare(pa, pb), _top_setter(key), _same(pa, pb))
+        yield _Facet(f"/{escape_pointer(key)}", compare(pa, pb), _top_setter(key), _same(pa, pb))
 
 
 def _same(a: Any, b: Any) -> bool:
     return bool(canonical(a) == canonical(b))
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _setter(key: str) -> Any:
