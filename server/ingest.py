@@ -14,7 +14,7 @@ import enum
 from collections.abc import Sequence
 
 import orjson
-from trackplan.linter.payload_output import _violation_json
+from trackplan.linter.validate.output import _violation_json
 from trackplan.registry.validation import Registry, ValidationResult
 from trackplan.server.bodies import CapturedEvent, capture_rejection, distinct_id_of
 from trackplan.server.store import EventRow

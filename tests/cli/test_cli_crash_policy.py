@@ -64,7 +64,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "check": ("trackplan.registry.loader:check_plan", ("check", "bad.yaml"), 1),
     "lint": ("trackplan.linter.runner:run_lint", ("lint",), 1),
     "validate": (
-        "trackplan.linter.payload_workers:_validate_inputs",
+        "trackplan.linter.validate.workers:_validate_inputs",
         ("validate", "--plan", "saas", "samples.jsonl"),
         0,  # output is streamed: a closed pipe ends it before the outcome is known
     ),

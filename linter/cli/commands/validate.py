@@ -3,13 +3,13 @@
 Input is JSONL (one event or one PostHog batch body per line) or a JSON document
 holding an event, an array of events or a batch body; how it is read (constant memory,
 TP902 per bad line, worker processes for large files) is described in
-:mod:`trackplan.linter.payload_input` and :mod:`trackplan.linter.payload_workers`.
+:mod:`trackplan.linter.validate.input` and :mod:`trackplan.linter.validate.workers`.
 Exit 0 when every event is valid, 1 otherwise, 2 for a usage or plan error.
 
 This module only parses arguments, loads the config and plan and calls the library:
-reading in :mod:`trackplan.linter.payload_input`, rendering in
-:mod:`trackplan.linter.payload_output`, the run and its worker processes in
-:mod:`trackplan.linter.payload_workers`.
+reading in :mod:`trackplan.linter.validate.input`, rendering in
+:mod:`trackplan.linter.validate.output`, the run and its worker processes in
+:mod:`trackplan.linter.validate.workers`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from trackplan.linter.cli._shared import (
     load_cli_config,
     plan_error_lines,
 )
-from trackplan.linter.payload_input import MAX_LINE_BYTES, InputResult, iter_input_results
-from trackplan.linter.payload_workers import _WORKER, _auto_jobs, _init_worker, _validate_inputs
+from trackplan.linter.validate.input import MAX_LINE_BYTES, InputResult, iter_input_results
+from trackplan.linter.validate.workers import _WORKER, _auto_jobs, _init_worker, _validate_inputs
 from trackplan.registry.errors import PlanError
 from trackplan.registry.patterns import MAX_PATTERN_INPUT
 from trackplan.registry.validation import Registry

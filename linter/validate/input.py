@@ -10,7 +10,7 @@ JSONL is read in blocks of whole lines, so memory stays constant however long th
 file is: a line longer than the limit is refused (TP902) while being skipped, never
 held whole; non-UTF-8, truncated and malformed lines are one TP902 result each and the
 run continues. A regular file can also be cut into newline-aligned byte ranges that
-worker processes read for themselves (:mod:`trackplan.linter.payload_workers`).
+worker processes read for themselves (:mod:`trackplan.linter.validate.workers`).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trackplan.linter.payload_input import (
+from trackplan.linter.validate.input import (
     _BLOCK,
     _RANGE,
     MAX_LINE_BYTES,
@@ -34,7 +34,7 @@ from trackplan.linter.payload_input import (
     _ranges,
     _split_first,
 )
-from trackplan.linter.payload_output import _Counts, _render, _Scanner, _Sink, _Tails
+from trackplan.linter.validate.output import _Counts, _render, _Scanner, _Sink, _Tails
 from trackplan.registry.patterns import MAX_PATTERN_INPUT
 from trackplan.registry.policy import RulePolicy
 from trackplan.registry.validation import Registry

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import orjson
-from trackplan.linter.payload_input import InputResult, _Block, _block_results, _line_results
+from trackplan.linter.validate.input import InputResult, _Block, _block_results, _line_results
 from trackplan.registry.diagnostics import Diagnostic
 from trackplan.registry.validation import Registry, ValidationResult
 
