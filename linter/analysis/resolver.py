@@ -479,16 +479,10 @@ class Resolver:
         parts = qual.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             name = ".".join(parts[:cut])
-            module = self.index.modules.get(name)
-            if module is None:
-                if self.index.find(name) is None:
-                    continue
-                module = self.index.load(name)
-            if module is None:
-                return None
-            if module.path is not None:
-                self.used.add(module.path)
-            return module.defs.get(qual)
+            if not self._is_module(name):
+                continue
+            module = self._use(name)
+            return module.defs.get(qual) if module is not None else None
         return None
 
     def returned(self, qual: str) -> Binding | None:
@@ -655,16 +649,20 @@ class Resolver:
     def _module_entry(self, qual: str) -> Entry | None:
         """What the top-level name of ``module.name`` is bound to, unevaluated."""
         module_name, _, name = qual.rpartition(".")
-        if not module_name or (
-            module_name not in self.index.modules and self.index.find(module_name) is None
-        ):
+        if not module_name or not self._is_module(module_name):
             return None
-        module = self.index.load(module_name)
-        if module is None:
-            return None
-        if module.path is not None:
+        module = self._use(module_name)
+        return module.scope.names.get(name) if module is not None else None
+
+    def _is_module(self, name: str) -> bool:
+        return name in self.index.modules or self.index.find(name) is not None
+
+    def _use(self, name: str) -> ModuleInfo | None:
+        """Project module ``name`` (its symbol tables), recorded as a dependency."""
+        module = self.index.load(name)
+        if module is not None and module.path is not None:
             self.used.add(module.path)
-        return module.scope.names.get(name)
+        return module
 
     def project_qual(self, qual: str) -> Binding | None:
         """Follow a project qualified name (``app.events.SIGNED_UP``) into its module."""
@@ -682,15 +680,13 @@ class Resolver:
         parts = qual.split(".")
         for cut in range(len(parts), 0, -1):
             module_name = ".".join(parts[:cut])
-            if module_name not in self.index.modules and self.index.find(module_name) is None:
+            if not self._is_module(module_name):
                 continue
             if cut == len(parts):
                 return Ref(qual, True)
-            module = self.index.load(module_name)
+            module = self._use(module_name)
             if module is None:
                 return None
-            if module.path is not None:
-                self.used.add(module.path)
             entry = module.scope.names.get(parts[cut])
             if entry is None:
                 return None
