@@ -132,6 +132,23 @@ def test_show_wrappers_prints_each_inferred_wrapper_with_the_reason(tmp_path: Pa
     ]
 
 
+def test_show_wrappers_shows_the_event_of_a_fixed_event_helper(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "cli.py").write_text(
+        "import posthog\n\n\n"
+        "def capture_tool_call(tool, ok):\n"
+        '    posthog.capture("tool_called", distinct_id="cli", properties={"tool": tool})\n'
+    )
+    done = _cli("lint", "--show-wrappers", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        "app/cli.py:4: app.cli.capture_tool_call (tool, ok) event='tool_called'",
+        "    inferred: passes the fixed event 'tool_called', its parameters in the distinct id "
+        "or the properties to `posthog.capture` (posthog.capture)",
+    ]
+
+
 def test_a_wrapper_table_with_an_unknown_key_is_a_config_error(tmp_path: Path) -> None:
     _project(tmp_path)
     (tmp_path / "pyproject.toml").write_text(
