@@ -424,15 +424,3 @@ class _Workers:
         if self._recovery is not None:
             self._recovery.shutdown(wait=True, cancel_futures=True)
             self._recovery = None
-
-
-def _call_names(config: Config, facts: ProjectFacts | None = None) -> frozenset[str]:
-    """The analyzer's :attr:`~trackplan.linter.analysis.ProjectAnalyzer.call_names`,
-    worked out the same way without importing libcst."""
-    from trackplan.linter.analysis.sdk_table import builtin_rows, call_names, wrapper_rows
-    from trackplan.linter.analysis.versions import detect_posthog_version
-
-    version = detect_posthog_version(config.root, config.posthog_version)
-    table = builtin_rows(version.major)
-    table.update(wrapper_rows(dict(config.wrappers)))
-    return call_names(table) | (facts.wrapper_names if facts is not None else frozenset())
