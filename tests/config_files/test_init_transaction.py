@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from config_files_support import others, run_cli, toml_document, toml_value
+from config_files_support import Raw, others, run_cli, toml_document, toml_value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from trackplan.linter.init.pyproject import PyprojectError, plan_trackplan_table
@@ -354,7 +354,9 @@ def test_the_pyproject_edit_changes_exactly_our_table(
             plan_trackplan_table(path, plan="plans", wrappers=[WRAPPER], force=True)
         return
     inline = (inline_tool and tool_values) or any(
-        p == ("tool",) and isinstance(v, dict) for p, v in assignments
+        # `tool` given a value: a drawn table, or raw TOML text of an inline table
+        p == ("tool",) and (isinstance(v, dict) or (isinstance(v, Raw) and v.startswith("{")))
+        for p, v in assignments
     )
     try:
         edit = plan_trackplan_table(path, plan="plans", wrappers=[WRAPPER], force=True)
