@@ -363,7 +363,7 @@ _WRAPPER_KEYS = ("signature", "event", "event-class")
 def _wrapper_problem(value: object) -> str:
     """Why a ``[tool.trackplan.wrappers]`` value is refused (a string or a table)."""
     if isinstance(value, str):
-        return f"{value!r} {_PATTERN_HINTS['wrappers']}"
+        return f"{_shown(value)} {_PATTERN_HINTS['wrappers']}"
     if not isinstance(value, dict):
         return f"must be a signature string or a table, got {_describe(value)}"
     for name in value:
@@ -379,7 +379,7 @@ def _wrapper_problem(value: object) -> str:
             return f"{name} must be a string, got {_describe(item)}"
     signature = value["signature"]
     if not re.fullmatch(r"\s*\(.*\)\s*", signature):
-        return f"signature {signature!r} {_PATTERN_HINTS['wrappers']}"
+        return f"signature {_shown(signature)} {_PATTERN_HINTS['wrappers']}"
     if "event" in value and not value["event"]:
         return "event must not be empty"
     return f"event-class {value.get('event-class')!r} is not an attribute name"

@@ -237,3 +237,15 @@ def test_sdk_named_calls_count_on_client_like_receivers_without_an_sdk_import() 
     assert infer_facts([handed_in, wiring], base).wrapper_names == {"emit"}
     assert infer_facts([declared], base).wrapper_names == set()
     assert infer_facts([declared], base, ["app.telemetry.capture"]).wrapper_names == {"signup"}
+
+
+def test_a_huge_wrapper_signature_is_refused_in_one_short_line(tmp_path: Path) -> None:
+    _project(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.trackplan.wrappers]\n"app.t.track" = "posthog=={"9" * 4000}"\n'
+    )
+    done = _cli("lint", cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and len(lines[0]) < 300, lines
+    assert "pyproject.toml:2:1" in lines[0] and "is not a signature like" in lines[0]
